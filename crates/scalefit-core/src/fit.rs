@@ -1,0 +1,1003 @@
+//! Least-squares fits of one learning-curve form, built to reach the global minimum.
+//!
+//! Strategy (why, not just what): every form is linear in some parameters once its
+//! exponent (and for `three-region` its knee `m0`) is fixed. So we scan a grid over the
+//! nonlinear parameters, solve the linear ones in closed form at each grid node
+//! (variable projection; for `log` loss a weighted linear solve approximates the
+//! relative residual), keep the lowest local minima of that profile, and polish each
+//! with Levenberg-Marquardt on the exact objective over all free parameters. The pure
+//! power law with `log` loss is a straight line in log-log space and is solved exactly.
+//! The floor `gamma` is bounded below by 0: a polish that leaves the bound is redone
+//! with `gamma` held at 0 and the fit reports the floor as pinned.
+
+use levenberg_marquardt::{LeastSquaresProblem, LevenbergMarquardt, TerminationReason};
+use nalgebra::{DMatrix, DVector, Dyn, Owned};
+use serde::Serialize;
+
+use crate::model::{Form, Loss};
+
+/// Options of one fit.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FitOptions {
+    /// Residual convention; default [`Loss::Log`].
+    pub loss: Loss,
+    /// Parameters held at a value, by name (`"gamma"`, `"beta_g"`, ...). Default none.
+    pub fixed: Vec<(String, f64)>,
+}
+
+/// Why a fit could not be made. Carries the offending value.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum FitError {
+    /// Fewer points than free parameters + 1.
+    #[error("{form} needs at least {need} points with distinct sizes, got {got}")]
+    TooFewPoints {
+        /// Form id.
+        form: &'static str,
+        /// Points needed.
+        need: usize,
+        /// Distinct sizes given.
+        got: usize,
+    },
+    /// `m` and `y` differ in length.
+    #[error("sizes and errors differ in length ({m} vs {y})")]
+    LengthMismatch {
+        /// Length of `m`.
+        m: usize,
+        /// Length of `y`.
+        y: usize,
+    },
+    /// A size or error is not usable (non-finite, size <= 0, error <= 0 with log loss).
+    #[error("point {index} (m = {m}, error = {y}) cannot be fitted: {why}")]
+    BadPoint {
+        /// 0-based index into the slices.
+        index: usize,
+        /// Its size.
+        m: f64,
+        /// Its error.
+        y: f64,
+        /// Reason.
+        why: &'static str,
+    },
+    /// `fixed` names a parameter the form does not have, or a non-finite value.
+    #[error("cannot fix {name} = {value}: {why}")]
+    BadFixed {
+        /// Name given.
+        name: String,
+        /// Value given.
+        value: f64,
+        /// Reason.
+        why: String,
+    },
+    /// No start converged to a finite objective.
+    #[error("the {form} fit did not converge from any start")]
+    NoConvergence {
+        /// Form id.
+        form: &'static str,
+    },
+}
+
+/// A converged fit. Parameters are natural values in [`Form::param_names`] order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fit {
+    /// The form fitted.
+    pub form: Form,
+    /// The loss used.
+    pub loss: Loss,
+    /// Parameter values, in [`Form::param_names`] order.
+    pub params: Vec<f64>,
+    /// `true` where the parameter was held (by the user or by the `gamma >= 0` bound).
+    pub held: Vec<bool>,
+    /// Names of parameters held by the user.
+    pub user_fixed: Vec<String>,
+    /// `true` when `gamma` ended on its bound 0 (held there by the fitter).
+    pub floor_at_bound: bool,
+    /// Sum of squared residuals at the optimum.
+    pub ssr: f64,
+    /// Number of points fitted.
+    pub n: usize,
+    /// Number of free parameters.
+    pub k: usize,
+    /// Corrected Akaike information criterion, `n ln(SSR/n) + 2k + 2k(k+1)/(n-k-1)`;
+    /// `+inf` when `n <= k + 1`. SSR is floored at `n * 1e-24` so exact data does not
+    /// give `-inf` and ties go to the simpler form.
+    pub aicc: f64,
+    /// Correlation matrix of the free parameters from the Gauss-Newton Hessian
+    /// (rows in free-parameter order), empty if singular.
+    pub correlation: Vec<Vec<f64>>,
+    /// Whether Levenberg-Marquardt met its convergence test at the chosen optimum.
+    pub converged: bool,
+}
+
+impl Fit {
+    /// Value of a named parameter.
+    pub fn param(&self, name: &str) -> Option<f64> {
+        self.form
+            .param_index(name)
+            .and_then(|i| self.params.get(i).copied())
+    }
+
+    /// Model value at `m`.
+    pub fn eval(&self, m: f64) -> f64 {
+        self.form.eval(&self.params, m)
+    }
+
+    /// Names of the free parameters, in the order of [`Fit::correlation`].
+    pub fn free_names(&self) -> Vec<&'static str> {
+        self.form
+            .param_names()
+            .iter()
+            .zip(&self.held)
+            .filter(|(_, h)| !**h)
+            .map(|(n, _)| *n)
+            .collect()
+    }
+
+    /// The largest absolute correlation between two free parameters, with their names.
+    pub fn max_correlation(&self) -> Option<(&'static str, &'static str, f64)> {
+        let names = self.free_names();
+        let mut best: Option<(&'static str, &'static str, f64)> = None;
+        for (i, row) in self.correlation.iter().enumerate() {
+            for (j, &c) in row.iter().enumerate().skip(i + 1) {
+                if best.is_none_or(|b| c.abs() > b.2.abs()) {
+                    if let (Some(a), Some(b)) = (names.get(i), names.get(j)) {
+                        best = Some((a, b, c));
+                    }
+                }
+            }
+        }
+        best
+    }
+}
+
+/// Points prepared once per fit: logs computed, validated.
+#[derive(Debug, Clone)]
+pub(crate) struct Data {
+    pub m: Vec<f64>,
+    pub y: Vec<f64>,
+    pub ln_m: Vec<f64>,
+    pub ln_y: Vec<f64>,
+}
+
+impl Data {
+    pub(crate) fn new(m: &[f64], y: &[f64], loss: Loss) -> Result<Data, FitError> {
+        if m.len() != y.len() {
+            return Err(FitError::LengthMismatch {
+                m: m.len(),
+                y: y.len(),
+            });
+        }
+        for (index, (&mi, &yi)) in m.iter().zip(y).enumerate() {
+            let why = if !mi.is_finite() || !yi.is_finite() {
+                Some("not finite")
+            } else if mi <= 0.0 {
+                Some("size must be > 0")
+            } else if loss == Loss::Log && yi <= 0.0 {
+                Some("error must be > 0 with log loss")
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                return Err(FitError::BadPoint {
+                    index,
+                    m: mi,
+                    y: yi,
+                    why,
+                });
+            }
+        }
+        let ln_y = if loss == Loss::Log {
+            y.iter().map(|v| v.ln()).collect()
+        } else {
+            Vec::new()
+        };
+        Ok(Data {
+            m: m.to_vec(),
+            y: y.to_vec(),
+            ln_m: m.iter().map(|v| v.ln()).collect(),
+            ln_y,
+        })
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.m.len()
+    }
+
+    fn distinct_sizes(&self) -> usize {
+        let mut s = self.m.clone();
+        s.sort_by(f64::total_cmp);
+        s.dedup();
+        s.len()
+    }
+}
+
+/// Model value and gradient with respect to the internal parameters. Internally
+/// `three-region` uses `ln m0` so that the knee can move over decades with a
+/// well-scaled step; everything else is natural.
+fn value_grad(form: Form, p: &[f64; 4], m: f64, ln_m: f64, grad: &mut [f64; 4]) -> f64 {
+    match form {
+        Form::Power | Form::PowerFloor => {
+            let (a, b) = (p[0], p[1]);
+            let t = (b * ln_m).exp();
+            grad[0] = t;
+            grad[1] = a * t * ln_m;
+            grad[2] = 1.0;
+            a * t + if form == Form::PowerFloor { p[2] } else { 0.0 }
+        }
+        Form::ThreeRegion => {
+            let (e0, m0, b, g) = (p[0], p[1], p[2], p[3]);
+            let q = m / m0;
+            let l = q.ln_1p();
+            let f = (b * l).exp();
+            let d = e0 - g;
+            grad[0] = f;
+            grad[1] = -d * b * f * q / (1.0 + q);
+            grad[2] = d * f * l;
+            grad[3] = 1.0 - f;
+            g + d * f
+        }
+    }
+}
+
+/// Residual of one point; a non-positive model under `log` loss (outside the domain)
+/// gets a huge finite residual so that Levenberg-Marquardt rejects the step instead
+/// of stopping on a NaN.
+fn residual(loss: Loss, value: f64, y: f64, ln_y: f64) -> f64 {
+    match loss {
+        Loss::Linear => {
+            if value.is_finite() {
+                value - y
+            } else {
+                1e150
+            }
+        }
+        Loss::Log => {
+            if value > 0.0 && value.is_finite() {
+                value.ln() - ln_y
+            } else {
+                1e150
+            }
+        }
+    }
+}
+
+/// Sum of squared residuals of natural parameters `p` on `data`.
+pub(crate) fn ssr(form: Form, loss: Loss, data: &Data, p: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for i in 0..data.len() {
+        let v = form.eval(p, data.m[i]);
+        let r = residual(loss, v, data.y[i], data.ln_y.get(i).copied().unwrap_or(0.0));
+        s += r * r;
+    }
+    if s.is_finite() {
+        s
+    } else {
+        f64::INFINITY
+    }
+}
+
+/// Levenberg-Marquardt problem over the free internal parameters.
+struct Problem<'a> {
+    form: Form,
+    loss: Loss,
+    data: &'a Data,
+    /// Internal full parameter vector (`ln m0` at index 1 for three-region).
+    full: [f64; 4],
+    free: &'a [usize],
+}
+
+impl Problem<'_> {
+    fn natural(&self) -> [f64; 4] {
+        let mut p = self.full;
+        if self.form == Form::ThreeRegion {
+            p[1] = p[1].exp();
+        }
+        p
+    }
+}
+
+impl LeastSquaresProblem<f64, Dyn, Dyn> for Problem<'_> {
+    type ResidualStorage = Owned<f64, Dyn>;
+    type JacobianStorage = Owned<f64, Dyn, Dyn>;
+    type ParameterStorage = Owned<f64, Dyn>;
+
+    fn set_params(&mut self, x: &DVector<f64>) {
+        for (k, &i) in self.free.iter().enumerate() {
+            if let Some(v) = x.get(k) {
+                self.full[i] = *v;
+            }
+        }
+    }
+
+    fn params(&self) -> DVector<f64> {
+        DVector::from_iterator(self.free.len(), self.free.iter().map(|&i| self.full[i]))
+    }
+
+    fn residuals(&self) -> Option<DVector<f64>> {
+        let p = self.natural();
+        let mut g = [0.0; 4];
+        let d = self.data;
+        Some(DVector::from_iterator(
+            d.len(),
+            (0..d.len()).map(|i| {
+                let v = value_grad(self.form, &p, d.m[i], d.ln_m[i], &mut g);
+                residual(self.loss, v, d.y[i], d.ln_y.get(i).copied().unwrap_or(0.0))
+            }),
+        ))
+    }
+
+    fn jacobian(&self) -> Option<DMatrix<f64>> {
+        let p = self.natural();
+        let d = self.data;
+        let mut jac = DMatrix::zeros(d.len(), self.free.len());
+        let mut g = [0.0; 4];
+        for i in 0..d.len() {
+            let v = value_grad(self.form, &p, d.m[i], d.ln_m[i], &mut g);
+            let scale = match self.loss {
+                Loss::Linear => 1.0,
+                Loss::Log => 1.0 / v,
+            };
+            for (k, &j) in self.free.iter().enumerate() {
+                jac[(i, k)] = g[j] * scale;
+            }
+        }
+        Some(jac)
+    }
+}
+
+/// Internal <-> natural conversion of a full parameter vector.
+fn to_internal(form: Form, p: &[f64]) -> [f64; 4] {
+    let mut out = [0.0; 4];
+    for (o, v) in out.iter_mut().zip(p) {
+        *o = *v;
+    }
+    if form == Form::ThreeRegion {
+        out[1] = out[1].ln();
+    }
+    out
+}
+
+/// Result of one local polish.
+#[derive(Debug, Clone)]
+pub(crate) struct Local {
+    pub params: Vec<f64>,
+    pub ssr: f64,
+    pub converged: bool,
+    pub floor_at_bound: bool,
+}
+
+/// Which parameters are held and at what (natural) value.
+#[derive(Debug, Clone)]
+pub(crate) struct Holds {
+    pub held: [bool; 4],
+    pub values: [f64; 4],
+}
+
+impl Holds {
+    pub(crate) fn from_options(form: Form, fixed: &[(String, f64)]) -> Result<Holds, FitError> {
+        let mut h = Holds {
+            held: [false; 4],
+            values: [0.0; 4],
+        };
+        for (name, value) in fixed {
+            let Some(i) = form.param_index(name) else {
+                return Err(FitError::BadFixed {
+                    name: name.clone(),
+                    value: *value,
+                    why: format!(
+                        "{} has parameters {}",
+                        form.id(),
+                        form.param_names().join(", ")
+                    ),
+                });
+            };
+            let bad = if !value.is_finite() {
+                Some("the value is not finite")
+            } else if name == "m0" && *value <= 0.0 {
+                Some("m0 must be > 0")
+            } else if name == "gamma" && *value < 0.0 {
+                Some("gamma must be >= 0")
+            } else {
+                None
+            };
+            if let Some(why) = bad {
+                return Err(FitError::BadFixed {
+                    name: name.clone(),
+                    value: *value,
+                    why: why.into(),
+                });
+            }
+            h.held[i] = true;
+            h.values[i] = *value;
+        }
+        Ok(h)
+    }
+
+    fn free(&self, form: Form) -> Vec<usize> {
+        (0..form.n_params()).filter(|&i| !self.held[i]).collect()
+    }
+
+    fn apply(&self, p: &mut [f64]) {
+        for (i, v) in p.iter_mut().enumerate() {
+            if self.held.get(i).copied().unwrap_or(false) {
+                *v = self.values[i];
+            }
+        }
+    }
+}
+
+fn lm() -> LevenbergMarquardt<f64> {
+    LevenbergMarquardt::new()
+        .with_ftol(1e-15)
+        .with_xtol(1e-15)
+        .with_gtol(1e-15)
+        .with_patience(200)
+}
+
+/// Levenberg-Marquardt from `start` (natural values; held entries are overwritten).
+/// Leaves the `gamma >= 0` bound? Then redone with `gamma` held at 0.
+pub(crate) fn polish(
+    form: Form,
+    loss: Loss,
+    data: &Data,
+    holds: &Holds,
+    start: &[f64],
+) -> Option<Local> {
+    let mut p = start.to_vec();
+    holds.apply(&mut p);
+    let local = polish_free(form, loss, data, holds, &p)?;
+    match form.gamma_index() {
+        Some(gi) if !holds.held[gi] && local.params[gi] < 0.0 => {
+            let mut pinned = holds.clone();
+            pinned.held[gi] = true;
+            pinned.values[gi] = 0.0;
+            let mut q = local.params.clone();
+            q[gi] = 0.0;
+            let mut from_start = p.clone();
+            from_start[gi] = 0.0;
+            let a = polish_free(form, loss, data, &pinned, &q);
+            let b = polish_free(form, loss, data, &pinned, &from_start);
+            let mut best = match (a, b) {
+                (Some(a), Some(b)) => Some(if b.ssr < a.ssr { b } else { a }),
+                (a, b) => a.or(b),
+            }?;
+            best.floor_at_bound = true;
+            Some(best)
+        }
+        _ => Some(local),
+    }
+}
+
+fn polish_free(form: Form, loss: Loss, data: &Data, holds: &Holds, start: &[f64]) -> Option<Local> {
+    let free = holds.free(form);
+    let full = to_internal(form, start);
+    if !full.iter().take(form.n_params()).all(|v| v.is_finite()) {
+        return None;
+    }
+    let problem = Problem {
+        form,
+        loss,
+        data,
+        full,
+        free: &free,
+    };
+    let (converged_params, converged) = if free.is_empty() {
+        (problem.natural(), true)
+    } else {
+        let (problem, report) = lm().minimize(problem);
+        let ok = report.termination.was_successful()
+            || matches!(
+                report.termination,
+                TerminationReason::NoImprovementPossible(_)
+            );
+        (problem.natural(), ok)
+    };
+    let mut params = converged_params[..form.n_params()].to_vec();
+    holds.apply(&mut params);
+    let s = ssr(form, loss, data, &params);
+    s.is_finite().then_some(Local {
+        params,
+        ssr: s,
+        converged,
+        floor_at_bound: false,
+    })
+}
+
+/// Linear least squares for the linear parameters at fixed nonlinear ones:
+/// minimises `sum w_i^2 (sum_j c_j phi_ij + offset_i - y_i)^2` for one or two
+/// unknowns, with `gamma >= 0` enforced by dropping it when it comes out negative.
+/// Returns the coefficients (NaN where not free).
+fn linear_solve(
+    phi: &[[f64; 2]],
+    offset: &[f64],
+    y: &[f64],
+    w: &[f64],
+    free: [bool; 2],
+    gamma_slot: Option<usize>,
+) -> Option<[f64; 2]> {
+    let solve = |free: [bool; 2]| -> Option<[f64; 2]> {
+        let (mut s00, mut s01, mut s11, mut r0, mut r1) = (0.0, 0.0, 0.0, 0.0, 0.0);
+        for i in 0..y.len() {
+            let wi2 = w[i] * w[i];
+            let t = y[i] - offset[i];
+            let (a, b) = (phi[i][0], phi[i][1]);
+            s00 += wi2 * a * a;
+            s01 += wi2 * a * b;
+            s11 += wi2 * b * b;
+            r0 += wi2 * a * t;
+            r1 += wi2 * b * t;
+        }
+        let c = match free {
+            [true, true] => {
+                let det = s00 * s11 - s01 * s01;
+                if det.abs() <= 1e-300 || !det.is_finite() {
+                    return None;
+                }
+                [(r0 * s11 - r1 * s01) / det, (s00 * r1 - s01 * r0) / det]
+            }
+            [true, false] => [r0 / s00, f64::NAN],
+            [false, true] => [f64::NAN, r1 / s11],
+            [false, false] => [f64::NAN, f64::NAN],
+        };
+        Some(c)
+    };
+    let c = solve(free)?;
+    if let Some(g) = gamma_slot {
+        if free[g] && c[g] < 0.0 {
+            let mut f = free;
+            f[g] = false;
+            let mut c2 = solve(f)?;
+            c2[g] = 0.0;
+            return Some(c2);
+        }
+    }
+    Some(c)
+}
+
+/// One grid node of the profile: natural parameters and the exact objective there.
+#[derive(Debug, Clone)]
+struct Node {
+    params: [f64; 4],
+    ssr: f64,
+}
+
+/// Profile over the nonlinear parameters (`beta_g`; `m0` too for three-region).
+/// Returns the grid as rows over `m0` (one row for the power forms) of columns over
+/// `beta_g`.
+fn profile_grid(form: Form, loss: Loss, data: &Data, holds: &Holds) -> Vec<Vec<Node>> {
+    let n = data.len();
+    let bi = form.beta_index();
+    let betas: Vec<f64> = if holds.held[bi] {
+        vec![holds.values[bi]]
+    } else {
+        let steps = if form == Form::ThreeRegion { 36 } else { 72 };
+        (0..=steps)
+            .map(|k| -3.0 + 4.5 * k as f64 / steps as f64)
+            .collect()
+    };
+    let (lo, hi) = data
+        .ln_m
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+            (a.min(v), b.max(v))
+        });
+    let ln_m0s: Vec<f64> = match form {
+        Form::ThreeRegion if holds.held[1] => vec![holds.values[1].ln()],
+        Form::ThreeRegion => {
+            let (a, b) = (
+                lo - 2.0 * std::f64::consts::LN_10,
+                hi + std::f64::consts::LN_10,
+            );
+            let steps = 28;
+            (0..=steps)
+                .map(|k| a + (b - a) * k as f64 / steps as f64)
+                .collect()
+        }
+        _ => vec![0.0],
+    };
+    // Linear slots: power [alpha, -], power-floor [alpha, gamma], three-region [eps0, gamma].
+    let (lin_idx, gamma_slot): ([Option<usize>; 2], Option<usize>) = match form {
+        Form::Power => ([Some(0), None], None),
+        Form::PowerFloor => ([Some(0), Some(2)], Some(1)),
+        Form::ThreeRegion => ([Some(0), Some(3)], Some(1)),
+    };
+    let free = [
+        lin_idx[0].is_some_and(|i| !holds.held[i]),
+        lin_idx[1].is_some_and(|i| !holds.held[i]),
+    ];
+    // Weights: 1/y turns the linear residual into the relative one that log loss squares.
+    let w: Vec<f64> = match loss {
+        Loss::Log => data.y.iter().map(|v| 1.0 / v).collect(),
+        Loss::Linear => vec![1.0; n],
+    };
+    let mut phi = vec![[0.0; 2]; n];
+    let mut offset = vec![0.0; n];
+    let mut l = vec![0.0; n];
+    let mut grid = Vec::with_capacity(ln_m0s.len());
+    for &u in &ln_m0s {
+        let m0 = u.exp();
+        if form == Form::ThreeRegion {
+            for i in 0..n {
+                l[i] = (data.m[i] / m0).ln_1p();
+            }
+        }
+        let mut row = Vec::with_capacity(betas.len());
+        for &b in &betas {
+            for i in 0..n {
+                let (basis, other) = match form {
+                    Form::Power => ((b * data.ln_m[i]).exp(), 0.0),
+                    Form::PowerFloor => ((b * data.ln_m[i]).exp(), 1.0),
+                    Form::ThreeRegion => {
+                        let f = (b * l[i]).exp();
+                        (f, 1.0 - f)
+                    }
+                };
+                phi[i] = [basis, other];
+                offset[i] = 0.0;
+                for (slot, idx) in lin_idx.iter().enumerate() {
+                    if let Some(j) = idx {
+                        if holds.held[*j] {
+                            offset[i] += holds.values[*j] * phi[i][slot];
+                        }
+                    }
+                }
+            }
+            let mut p = [0.0; 4];
+            p[bi] = b;
+            if form == Form::ThreeRegion {
+                p[1] = m0;
+            }
+            holds.apply(&mut p);
+            let node = match linear_solve(&phi, &offset, &data.y, &w, free, gamma_slot) {
+                Some(c) => {
+                    for (slot, idx) in lin_idx.iter().enumerate() {
+                        if let Some(j) = idx {
+                            if !holds.held[*j] {
+                                p[*j] = c[slot];
+                            }
+                        }
+                    }
+                    Node {
+                        params: p,
+                        ssr: ssr(form, loss, data, &p[..form.n_params()]),
+                    }
+                }
+                None => Node {
+                    params: p,
+                    ssr: f64::INFINITY,
+                },
+            };
+            row.push(node);
+        }
+        grid.push(row);
+    }
+    grid
+}
+
+/// The lowest local minima of the profile grid (8-neighbourhood), best first.
+fn grid_minima(grid: &[Vec<Node>], keep: usize) -> Vec<[f64; 4]> {
+    let mut minima: Vec<&Node> = Vec::new();
+    for (r, row) in grid.iter().enumerate() {
+        for (c, node) in row.iter().enumerate() {
+            if !node.ssr.is_finite() {
+                continue;
+            }
+            let mut is_min = true;
+            for dr in -1i64..=1 {
+                for dc in -1i64..=1 {
+                    if dr == 0 && dc == 0 {
+                        continue;
+                    }
+                    let (rr, cc) = (r as i64 + dr, c as i64 + dc);
+                    if rr < 0 || cc < 0 {
+                        continue;
+                    }
+                    if let Some(other) = grid.get(rr as usize).and_then(|row| row.get(cc as usize))
+                    {
+                        if other.ssr < node.ssr {
+                            is_min = false;
+                        }
+                    }
+                }
+            }
+            if is_min {
+                minima.push(node);
+            }
+        }
+    }
+    minima.sort_by(|a, b| a.ssr.total_cmp(&b.ssr));
+    minima.into_iter().take(keep).map(|n| n.params).collect()
+}
+
+/// Straight line through `(ln m, ln y)`: the exact `log`-loss power fit, and the
+/// classic start for every other form. Returns `(alpha, beta_g)`.
+pub(crate) fn loglog_line(data: &Data) -> Option<(f64, f64)> {
+    let n = data.len() as f64;
+    let ly: Vec<f64> = data
+        .y
+        .iter()
+        .map(|v| v.abs().max(f64::MIN_POSITIVE).ln())
+        .collect();
+    let mx = data.ln_m.iter().sum::<f64>() / n;
+    let my = ly.iter().sum::<f64>() / n;
+    let (mut sxx, mut sxy) = (0.0, 0.0);
+    for (x, y) in data.ln_m.iter().zip(&ly) {
+        sxx += (x - mx) * (x - mx);
+        sxy += (x - mx) * (y - my);
+    }
+    if sxx <= 0.0 {
+        return None;
+    }
+    let b = sxy / sxx;
+    let a = (my - b * mx).exp();
+    (a.is_finite() && b.is_finite()).then_some((a, b))
+}
+
+/// Fits `form` to points `(m[i], y[i])`.
+///
+/// Minimises the sum of squared residuals (see [`Loss`]) over the free parameters,
+/// searching globally as described in the module docs. `gamma` is bounded below by 0;
+/// exponents are unconstrained (an increasing curve gets a positive `beta_g`).
+///
+/// # Errors
+/// [`FitError`] for mismatched lengths, unusable points, bad fixed parameters, fewer
+/// distinct sizes than free parameters + 1, or when no start converges.
+pub fn fit_form(m: &[f64], y: &[f64], form: Form, options: &FitOptions) -> Result<Fit, FitError> {
+    let data = Data::new(m, y, options.loss)?;
+    let holds = Holds::from_options(form, &options.fixed)?;
+    fit_data(&data, form, options.loss, &holds, &options.fixed)
+}
+
+pub(crate) fn fit_data(
+    data: &Data,
+    form: Form,
+    loss: Loss,
+    holds: &Holds,
+    fixed: &[(String, f64)],
+) -> Result<Fit, FitError> {
+    let k = holds.free(form).len();
+    let distinct = data.distinct_sizes();
+    if distinct < k + 1 || distinct < 2 {
+        return Err(FitError::TooFewPoints {
+            form: form.id(),
+            need: (k + 1).max(2),
+            got: distinct,
+        });
+    }
+    let mut starts: Vec<Vec<f64>> = Vec::new();
+    if let Some((a, b)) = loglog_line(data) {
+        let ymin = data.y.iter().fold(f64::INFINITY, |s, &v| s.min(v));
+        match form {
+            Form::Power => starts.push(vec![a, b]),
+            Form::PowerFloor => starts.push(vec![a, b, 0.0]),
+            Form::ThreeRegion => {
+                let mmin = data.m.iter().fold(f64::INFINITY, |s, &v| s.min(v));
+                starts.push(vec![a * mmin.powf(b), mmin, b, (0.5 * ymin).max(0.0)]);
+            }
+        }
+    }
+    let exact_line = form == Form::Power && loss == Loss::Log && !holds.held.iter().any(|h| *h);
+    if !exact_line {
+        let grid = profile_grid(form, loss, data, holds);
+        let keep = if form == Form::ThreeRegion { 6 } else { 4 };
+        for p in grid_minima(&grid, keep) {
+            starts.push(p[..form.n_params()].to_vec());
+        }
+    }
+    let mut best: Option<Local> = None;
+    for s in &starts {
+        if let Some(local) = polish(form, loss, data, holds, s) {
+            if best.as_ref().is_none_or(|b| local.ssr < b.ssr) {
+                best = Some(local);
+            }
+        }
+    }
+    let best = best.ok_or(FitError::NoConvergence { form: form.id() })?;
+    Ok(finish(data, form, loss, holds, fixed, best))
+}
+
+pub(crate) fn finish(
+    data: &Data,
+    form: Form,
+    loss: Loss,
+    holds: &Holds,
+    fixed: &[(String, f64)],
+    best: Local,
+) -> Fit {
+    let mut held = holds.held[..form.n_params()].to_vec();
+    if best.floor_at_bound {
+        if let Some(gi) = form.gamma_index() {
+            held[gi] = true;
+        }
+    }
+    let n = data.len();
+    let k = held.iter().filter(|h| !**h).count();
+    let aicc = aicc(best.ssr, n, k);
+    let free: Vec<usize> = (0..form.n_params()).filter(|&i| !held[i]).collect();
+    let correlation = correlation(form, loss, data, &best.params, &free);
+    Fit {
+        form,
+        loss,
+        params: best.params,
+        held,
+        user_fixed: fixed.iter().map(|(n, _)| n.clone()).collect(),
+        floor_at_bound: best.floor_at_bound,
+        ssr: best.ssr,
+        n,
+        k,
+        aicc,
+        correlation,
+        converged: best.converged,
+    }
+}
+
+/// AICc for least squares with Gaussian errors; see [`Fit::aicc`].
+pub fn aicc(ssr: f64, n: usize, k: usize) -> f64 {
+    if n <= k + 1 {
+        return f64::INFINITY;
+    }
+    let nf = n as f64;
+    let kf = k as f64;
+    let s = ssr.max(nf * 1e-24);
+    nf * (s / nf).ln() + 2.0 * kf + 2.0 * kf * (kf + 1.0) / (nf - kf - 1.0)
+}
+
+fn correlation(
+    form: Form,
+    loss: Loss,
+    data: &Data,
+    params: &[f64],
+    free: &[usize],
+) -> Vec<Vec<f64>> {
+    if free.is_empty() {
+        return Vec::new();
+    }
+    let problem = Problem {
+        form,
+        loss,
+        data,
+        full: to_internal(form, params),
+        free,
+    };
+    let Some(j) = problem.jacobian() else {
+        return Vec::new();
+    };
+    let jtj = j.transpose() * &j;
+    let Some(cov) = jtj.try_inverse() else {
+        return Vec::new();
+    };
+    let k = free.len();
+    let mut out = vec![vec![0.0; k]; k];
+    for a in 0..k {
+        for b in 0..k {
+            let d = (cov[(a, a)] * cov[(b, b)]).sqrt();
+            out[a][b] = if d > 0.0 && d.is_finite() {
+                cov[(a, b)] / d
+            } else {
+                f64::NAN
+            };
+        }
+    }
+    if out.iter().flatten().all(|v| v.is_finite()) {
+        out
+    } else {
+        Vec::new()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn sizes(n: usize, lo: f64, hi: f64) -> Vec<f64> {
+        (0..n)
+            .map(|i| (lo.ln() + (hi.ln() - lo.ln()) * i as f64 / (n - 1) as f64).exp())
+            .collect()
+    }
+
+    fn close(a: f64, b: f64, tol: f64) -> bool {
+        (a - b).abs() <= tol * b.abs().max(1e-12)
+    }
+
+    #[test]
+    fn recovers_every_form_from_exact_data() {
+        let cases: [(Form, Vec<f64>); 3] = [
+            (Form::Power, vec![3.87, -0.128]),
+            (Form::PowerFloor, vec![41.2, -0.36, 0.39]),
+            (Form::ThreeRegion, vec![0.9, 3e3, -0.45, 0.12]),
+        ];
+        for loss in Loss::ALL {
+            for (form, p) in &cases {
+                let m = sizes(14, 100.0, 1e8);
+                let y: Vec<f64> = m.iter().map(|&v| form.eval(p, v)).collect();
+                let fit = fit_form(
+                    &m,
+                    &y,
+                    *form,
+                    &FitOptions {
+                        loss,
+                        fixed: vec![],
+                    },
+                )
+                .unwrap();
+                for (got, want) in fit.params.iter().zip(p) {
+                    assert!(
+                        close(*got, *want, 1e-6),
+                        "{form:?} {loss:?}: {:?} vs {p:?}",
+                        fit.params
+                    );
+                }
+                assert!(fit.ssr < 1e-20, "{form:?} {loss:?} ssr {}", fit.ssr);
+            }
+        }
+    }
+
+    #[test]
+    fn floor_below_zero_is_pinned() {
+        // A pure power law with a slightly negative offset: best gamma would be < 0.
+        let m = sizes(10, 10.0, 1e6);
+        let y: Vec<f64> = m.iter().map(|&v| 2.0 * v.powf(-0.3) - 0.01).collect();
+        let fit = fit_form(&m, &y, Form::PowerFloor, &FitOptions::default()).unwrap();
+        assert!(fit.floor_at_bound);
+        assert_eq!(fit.param("gamma"), Some(0.0));
+        assert_eq!(fit.k, 2);
+    }
+
+    #[test]
+    fn fixed_parameters_are_held() {
+        let m = sizes(8, 10.0, 1e6);
+        let y: Vec<f64> = m.iter().map(|&v| 2.0 * v.powf(-0.3) + 0.1).collect();
+        let opts = FitOptions {
+            loss: Loss::Log,
+            fixed: vec![("beta_g".into(), -0.3)],
+        };
+        let fit = fit_form(&m, &y, Form::PowerFloor, &opts).unwrap();
+        assert_eq!(fit.param("beta_g"), Some(-0.3));
+        assert!(close(fit.param("alpha").unwrap(), 2.0, 1e-9));
+        assert!(close(fit.param("gamma").unwrap(), 0.1, 1e-9));
+        let bad = FitOptions {
+            loss: Loss::Log,
+            fixed: vec![("delta".into(), 1.0)],
+        };
+        assert!(matches!(
+            fit_form(&m, &y, Form::PowerFloor, &bad),
+            Err(FitError::BadFixed { .. })
+        ));
+    }
+
+    #[test]
+    fn too_few_points_is_an_error() {
+        let err = fit_form(
+            &[1.0, 2.0, 2.0],
+            &[1.0, 0.5, 0.6],
+            Form::PowerFloor,
+            &FitOptions::default(),
+        );
+        assert!(matches!(
+            err,
+            Err(FitError::TooFewPoints {
+                need: 4,
+                got: 2,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn bad_points_are_named() {
+        let err = fit_form(
+            &[1.0, -2.0, 3.0],
+            &[1.0, 0.5, 0.4],
+            Form::Power,
+            &FitOptions::default(),
+        );
+        assert!(matches!(err, Err(FitError::BadPoint { index: 1, .. })));
+        let err = fit_form(
+            &[1.0, 2.0, 3.0],
+            &[1.0, 0.0, 0.4],
+            Form::Power,
+            &FitOptions::default(),
+        );
+        assert!(matches!(err, Err(FitError::BadPoint { index: 1, .. })));
+    }
+}

@@ -1,0 +1,905 @@
+//! Turns pasted or uploaded text into points: CSV, TSV, semicolon or whitespace
+//! separated, header optional. Never fails and never panics: it returns the good rows
+//! and a list of problems, each with its 1-based line number, so the user's work is
+//! kept and every bad row can be shown where it is.
+
+use serde::{Deserialize, Serialize};
+
+/// Inputs larger than this are refused whole (a paste of this size is a mistake, and
+/// fitting it would freeze a browser tab).
+pub const MAX_BYTES: usize = 4 * 1024 * 1024;
+/// At most this many data rows are read.
+pub const MAX_ROWS: usize = 100_000;
+
+/// What the second column measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Metric {
+    /// Lower is better; used as is.
+    #[default]
+    Error,
+    /// Higher is better; error = 1 - acc (fraction) or 100 - acc (percent).
+    Accuracy,
+}
+
+impl Metric {
+    /// Id used by the `#metric` select and the permalink.
+    pub fn id(self) -> &'static str {
+        match self {
+            Metric::Error => "error",
+            Metric::Accuracy => "accuracy",
+        }
+    }
+
+    /// Inverse of [`Metric::id`].
+    pub fn from_id(s: &str) -> Option<Metric> {
+        [Metric::Error, Metric::Accuracy]
+            .into_iter()
+            .find(|m| m.id() == s)
+    }
+}
+
+/// Whether accuracies are fractions or percentages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scale {
+    /// Percent if any value exceeds 1 or carries a `%`.
+    #[default]
+    Auto,
+    /// Values in [0, 1].
+    Fraction,
+    /// Values in [0, 100].
+    Percent,
+}
+
+/// Which column holds what (0-based). Optional columns may be absent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Columns {
+    /// Training-set size `m`.
+    pub size: usize,
+    /// Error or accuracy.
+    pub error: usize,
+    /// Best model size (parameters), optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_size: Option<usize>,
+    /// Series name (several curves in one file), optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<usize>,
+    /// Train/held-out flag, optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_out: Option<usize>,
+}
+
+/// How to read the text. `Default` detects everything.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ParseOptions {
+    /// Column mapping; `None` finds columns by header names, else by position
+    /// (size, error, model size).
+    pub columns: Option<Columns>,
+    /// Which series to keep when there is a group column; `None` keeps the first.
+    pub group: Option<String>,
+    /// Error or accuracy.
+    pub metric: Metric,
+    /// Fraction or percent (matters for accuracy only).
+    pub scale: Scale,
+    /// With `true` (log loss) an error of 0 is a problem, since its log is undefined.
+    pub log_loss: bool,
+}
+
+/// One measurement.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Point {
+    /// 1-based line in the input.
+    pub line: usize,
+    /// Training-set size.
+    pub m: f64,
+    /// Error (accuracy already converted).
+    pub error: f64,
+    /// Best model size, if given.
+    pub model_size: Option<f64>,
+}
+
+/// What is wrong with a row or with the whole input.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Problem {
+    /// 1-based line, 0 for the input as a whole.
+    pub line: usize,
+    /// A sentence for the user.
+    pub message: String,
+}
+
+/// The result of parsing: good rows, held-out rows, problems, and what was detected.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Parsed {
+    /// Rows to fit.
+    pub points: Vec<Point>,
+    /// Rows flagged as held out by a train/held-out column (not fitted; backtested).
+    pub held_out: Vec<Point>,
+    /// Every problem, in line order (whole-input problems have line 0).
+    pub problems: Vec<Problem>,
+    /// Header fields, if the first row is a header.
+    pub header: Option<Vec<String>>,
+    /// Number of columns of the widest row.
+    pub n_columns: usize,
+    /// Columns used.
+    pub columns: Columns,
+    /// Series found in the group column, in order of appearance.
+    pub groups: Vec<String>,
+    /// Series kept.
+    pub group: Option<String>,
+    /// `true` when accuracies or errors were read as percentages.
+    pub percent: bool,
+    /// The delimiter found: `","`, `"\t"`, `";"` or `" "` (any whitespace).
+    pub delimiter: String,
+}
+
+impl Parsed {
+    /// Sizes of the fitted points.
+    pub fn sizes(&self) -> Vec<f64> {
+        self.points.iter().map(|p| p.m).collect()
+    }
+
+    /// Errors of the fitted points.
+    pub fn errors(&self) -> Vec<f64> {
+        self.points.iter().map(|p| p.error).collect()
+    }
+}
+
+fn problem(line: usize, message: impl Into<String>) -> Problem {
+    Problem {
+        line,
+        message: message.into(),
+    }
+}
+
+/// Reads a number the way a researcher writes one: `1e6`, `1_000_000`, `1,000,000`
+/// (when commas are not the delimiter), `2^20`, `10k`, `3M`, `1.5B`, `12.5%`.
+/// Returns the value and whether it carried a `%`.
+pub fn parse_number(text: &str) -> Option<(f64, bool)> {
+    let mut s = text.trim().trim_matches('"').trim();
+    let percent = s.ends_with('%');
+    if percent {
+        s = s[..s.len() - 1].trim_end();
+    }
+    if s.is_empty() {
+        return None;
+    }
+    if let Some((base, exp)) = s.split_once('^') {
+        let (b, _) = parse_number(base)?;
+        let (e, _) = parse_number(exp)?;
+        return Some((b.powf(e), percent));
+    }
+    let (body, mult) = match s.as_bytes().last() {
+        Some(b'k' | b'K') => (&s[..s.len() - 1], 1e3),
+        Some(b'M') => (&s[..s.len() - 1], 1e6),
+        Some(b'B' | b'G') => (&s[..s.len() - 1], 1e9),
+        Some(b'T') => (&s[..s.len() - 1], 1e12),
+        _ => (s, 1.0),
+    };
+    let cleaned: String = if body.contains(',') {
+        if !is_grouped(body) {
+            return None;
+        }
+        body.chars().filter(|c| *c != ',').collect()
+    } else {
+        body.chars().filter(|c| *c != '_').collect()
+    };
+    if cleaned.is_empty() || body.starts_with('_') || body.ends_with('_') || body.contains("__") {
+        return None;
+    }
+    let v: f64 = cleaned.parse().ok()?;
+    Some((v * mult, percent))
+}
+
+/// `1,234,567.8` style digit grouping (groups of three after the first).
+fn is_grouped(s: &str) -> bool {
+    let s = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let int = s.split('.').next().unwrap_or("");
+    let groups: Vec<&str> = int.split(',').collect();
+    groups.len() > 1
+        && groups.first().is_some_and(|g| (1..=3).contains(&g.len()))
+        && groups.iter().skip(1).all(|g| g.len() == 3)
+        && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()))
+        && s.split('.').nth(1).is_none_or(|f| {
+            f.bytes()
+                .all(|b| b.is_ascii_digit() || b == b'e' || b == b'E' || b == b'-' || b == b'+')
+        })
+}
+
+fn normalize(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Picks the delimiter from the first lines: tab, then comma, then semicolon, else
+/// whitespace.
+fn detect_delimiter(lines: &[&str]) -> u8 {
+    let sample: Vec<&&str> = lines
+        .iter()
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .take(20)
+        .collect();
+    let count = |d: char| sample.iter().filter(|l| l.contains(d)).count();
+    let n = sample.len().max(1);
+    if count('\t') * 2 >= n {
+        b'\t'
+    } else if count(',') * 2 >= n {
+        b','
+    } else if count(';') * 2 >= n {
+        b';'
+    } else {
+        b' '
+    }
+}
+
+/// Splits one line. Quoted CSV fields keep their delimiters.
+fn split_records(text: &str, delimiter: u8) -> Vec<(usize, Vec<String>)> {
+    let mut out = Vec::new();
+    if delimiter == b' ' {
+        for (i, line) in text.lines().enumerate() {
+            let fields: Vec<String> = line.split_whitespace().map(str::to_owned).collect();
+            out.push((i + 1, resplit(fields)));
+        }
+        return out;
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .trim(csv::Trim::All)
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes());
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line() as usize;
+        match reader.read_record(&mut record) {
+            Ok(true) => {
+                let line = record.position().map_or(line, |p| p.line() as usize);
+                let fields: Vec<String> = record.iter().map(str::to_owned).collect();
+                out.push((line.max(1), resplit(fields)));
+            }
+            Ok(false) => break,
+            Err(e) => {
+                // Only invalid UTF-8 can fail here, and `text` is a `str`; keep going defensively.
+                let line = e.position().map_or(line, |p| p.line() as usize);
+                out.push((line.max(1), vec![String::from("\u{FFFD}")]));
+                if out.len() > MAX_ROWS * 2 {
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A row written with another separator than the rest (mixed delimiters) arrives as
+/// one field: split it on any of the other separators instead.
+fn resplit(fields: Vec<String>) -> Vec<String> {
+    if let [only] = fields.as_slice() {
+        if !only.starts_with('#') {
+            let alt: Vec<String> = only
+                .split(|c: char| c.is_whitespace() || c == ';' || c == ',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect();
+            if alt.len() > 1 {
+                return alt;
+            }
+        }
+    }
+    fields
+}
+
+/// Column roles found from header names.
+fn columns_from_header(header: &[String], first_row: Option<&Vec<String>>) -> Option<Columns> {
+    let names: Vec<String> = header.iter().map(|h| normalize(h)).collect();
+    let numeric = |i: usize| {
+        first_row
+            .and_then(|r| r.get(i))
+            .is_none_or(|v| parse_number(v).is_some())
+    };
+    let find = |pred: &dyn Fn(&str) -> bool, taken: &[usize]| -> Option<usize> {
+        names
+            .iter()
+            .enumerate()
+            .find(|(i, n)| !taken.contains(i) && pred(n))
+            .map(|(i, _)| i)
+    };
+    let mut taken = Vec::new();
+    let held_out = find(
+        &|n| {
+            matches!(
+                n,
+                "training" | "train" | "split" | "heldout" | "holdout" | "fit" | "istrain"
+            )
+        },
+        &taken,
+    );
+    taken.extend(held_out);
+    let group = find(
+        &|n| {
+            matches!(
+                n,
+                "model"
+                    | "series"
+                    | "group"
+                    | "name"
+                    | "run"
+                    | "arch"
+                    | "architecture"
+                    | "config"
+                    | "curve"
+            )
+        },
+        &taken,
+    )
+    .filter(|&i| !numeric(i));
+    taken.extend(group);
+    let model_size = find(
+        &|n| {
+            n.contains("param")
+                || matches!(
+                    n,
+                    "modelsize" | "sizemodel" | "s" | "bestmodelsize" | "weights"
+                )
+        },
+        &taken,
+    )
+    .filter(|&i| numeric(i));
+    taken.extend(model_size);
+    let size_words = [
+        "example",
+        "token",
+        "sample",
+        "image",
+        "datasize",
+        "trainingset",
+        "trainsize",
+        "seen",
+        "hour",
+        "sentence",
+        "word",
+        "character",
+        "utterance",
+        "datapoint",
+        "size",
+        "data",
+        "count",
+    ];
+    let size = find(
+        &|n| matches!(n, "m" | "n" | "d") || size_words.iter().any(|w| n.contains(w)),
+        &taken,
+    )
+    .filter(|&i| numeric(i))?;
+    taken.push(size);
+    let err_words = [
+        "error",
+        "err",
+        "loss",
+        "wer",
+        "cer",
+        "perplexity",
+        "ppl",
+        "entropy",
+        "xent",
+        "acc",
+        "top1",
+        "top5",
+        "eps",
+        "nll",
+        "bpc",
+        "metric",
+        "score",
+    ];
+    let error = find(
+        &|n| matches!(n, "y" | "e") || err_words.iter().any(|w| n.contains(w)),
+        &taken,
+    )
+    .filter(|&i| numeric(i))?;
+    Some(Columns {
+        size,
+        error,
+        model_size,
+        group,
+        held_out,
+    })
+}
+
+/// Positional mapping: first numeric column is the size, next the error, next the
+/// model size.
+fn columns_by_position(first_row: Option<&Vec<String>>) -> Columns {
+    let numeric: Vec<usize> = first_row
+        .map(|r| {
+            r.iter()
+                .enumerate()
+                .filter(|(_, v)| parse_number(v).is_some())
+                .map(|(i, _)| i)
+                .collect()
+        })
+        .unwrap_or_default();
+    let size = numeric.first().copied().unwrap_or(0);
+    let error = numeric.get(1).copied().unwrap_or(size + 1);
+    Columns {
+        size,
+        error,
+        model_size: numeric.get(2).copied(),
+        group: None,
+        held_out: None,
+    }
+}
+
+/// Whether a held-out flag marks the row as held out.
+fn is_held_out(header_name: &str, value: &str) -> Option<bool> {
+    let v = value.trim().to_ascii_lowercase();
+    let truthy = match v.as_str() {
+        "1" | "true" | "yes" | "y" | "train" | "training" | "fit" => Some(true),
+        "0" | "false" | "no" | "n" | "test" | "heldout" | "held-out" | "held_out" | "holdout"
+        | "val" | "validation" => Some(false),
+        _ => None,
+    }?;
+    let name = normalize(header_name);
+    Some(match name.as_str() {
+        "heldout" | "holdout" => truthy,
+        "split" => matches!(
+            v.as_str(),
+            "test"
+                | "heldout"
+                | "held-out"
+                | "held_out"
+                | "holdout"
+                | "val"
+                | "validation"
+                | "0"
+                | "false"
+        ),
+        _ => !truthy,
+    })
+}
+
+/// Parses `text`; see the module docs. Never panics.
+pub fn parse(text: &str, options: &ParseOptions) -> Parsed {
+    let mut out = Parsed {
+        delimiter: ",".into(),
+        ..Parsed::default()
+    };
+    if text.len() > MAX_BYTES {
+        out.problems.push(problem(
+            0,
+            format!("the input is {:.1} MB; Scalefit reads at most {} MB. Trim it or keep one series per paste.", text.len() as f64 / 1e6, MAX_BYTES / (1024 * 1024)),
+        ));
+        return out;
+    }
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let control = text
+        .chars()
+        .filter(|c| *c == '\0' || *c == '\u{FFFD}' || (c.is_control() && !c.is_whitespace()))
+        .count();
+    if control > 0 && control * 20 > text.chars().count().min(10_000) {
+        out.problems.push(problem(
+            0,
+            "this does not look like text (binary data?): paste or upload a CSV or TSV file",
+        ));
+        return out;
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let delimiter = detect_delimiter(&lines);
+    out.delimiter = match delimiter {
+        b'\t' => "\t",
+        b';' => ";",
+        b' ' => " ",
+        _ => ",",
+    }
+    .into();
+    let records: Vec<(usize, Vec<String>)> = split_records(text, delimiter)
+        .into_iter()
+        .filter(|(_, f)| {
+            !(f.is_empty()
+                || f.iter().all(String::is_empty)
+                || f.first().is_some_and(|s| s.starts_with('#')))
+        })
+        .collect();
+    if records.is_empty() {
+        out.problems.push(problem(
+            0,
+            "no data: paste rows of training-set size and error, e.g. \"1000, 0.42\"",
+        ));
+        return out;
+    }
+    out.n_columns = records.iter().map(|(_, f)| f.len()).max().unwrap_or(0);
+
+    // Header: the first row is a header when its size/error cells are not numbers.
+    let first = records.first().map(|(_, f)| f);
+    let first_is_header =
+        first.is_some_and(|f| f.iter().filter(|v| parse_number(v).is_some()).count() < 2);
+    let data_start = usize::from(first_is_header);
+    let first_data = records.get(data_start).map(|(_, f)| f);
+    if first_is_header {
+        out.header = first.cloned();
+    }
+    let columns = match (&options.columns, &out.header) {
+        (Some(c), _) => c.clone(),
+        (None, Some(h)) => {
+            columns_from_header(h, first_data).unwrap_or_else(|| columns_by_position(first_data))
+        }
+        (None, None) => columns_by_position(first_data),
+    };
+    out.columns = columns.clone();
+    let name_of = |i: usize| -> String {
+        out.header
+            .as_ref()
+            .and_then(|h| h.get(i))
+            .cloned()
+            .unwrap_or_else(|| format!("column {}", i + 1))
+    };
+    let held_name = columns.held_out.map(name_of).unwrap_or_default();
+    let (size_name, error_name, model_name) = (
+        name_of(columns.size),
+        name_of(columns.error),
+        columns.model_size.map(name_of).unwrap_or_default(),
+    );
+
+    // Series: keep the chosen one (or the first).
+    if let Some(gc) = columns.group {
+        for (_, f) in records.iter().skip(data_start) {
+            if let Some(g) = f.get(gc) {
+                if !out.groups.contains(g) {
+                    out.groups.push(g.clone());
+                }
+            }
+        }
+        out.group = match &options.group {
+            Some(g) if out.groups.contains(g) => Some(g.clone()),
+            Some(g) => {
+                out.problems.push(problem(
+                    0,
+                    format!(
+                        "series \"{g}\" is not in the data; showing \"{}\"",
+                        out.groups.first().cloned().unwrap_or_default()
+                    ),
+                ));
+                out.groups.first().cloned()
+            }
+            None => out.groups.first().cloned(),
+        };
+    }
+
+    // First pass: numbers; percent detection needs all values before conversion.
+    struct Raw {
+        line: usize,
+        m: f64,
+        v: f64,
+        pct: bool,
+        model_size: Option<f64>,
+        held_out: bool,
+    }
+    let mut raws: Vec<Raw> = Vec::new();
+    let mut rows_read = 0usize;
+    for (line, fields) in records.iter().skip(data_start) {
+        let line = *line;
+        if let (Some(gc), Some(g)) = (columns.group, &out.group) {
+            if fields.get(gc) != Some(g) {
+                continue;
+            }
+        }
+        rows_read += 1;
+        if rows_read > MAX_ROWS {
+            out.problems.push(problem(
+                line,
+                format!("more than {MAX_ROWS} rows; the rest are ignored"),
+            ));
+            break;
+        }
+        let need = columns.size.max(columns.error) + 1;
+        if fields.len() < need {
+            let hint = if out.header.is_none() && fields.len() == 1 {
+                " (one value: separate size and error with a comma, tab or space)"
+            } else {
+                ""
+            };
+            out.problems.push(problem(
+                line,
+                format!(
+                    "expected at least {need} columns, found {}{hint}",
+                    fields.len()
+                ),
+            ));
+            continue;
+        }
+        if let Some(h) = &out.header {
+            if delimiter == b',' && fields.len() > h.len() && h.len() >= 2 {
+                out.problems.push(problem(line, format!("{} fields but the header has {}: thousands separators? write 1000000 or 1_000_000, or quote \"1,000,000\"", fields.len(), h.len())));
+                continue;
+            }
+        }
+        let cell = |i: usize| fields.get(i).map(String::as_str).unwrap_or("");
+        let read = |i: usize, name: &str| -> Result<(f64, bool), String> {
+            let raw = cell(i);
+            match parse_number(raw) {
+                Some((v, p)) if v.is_finite() => Ok((v, p)),
+                Some(_) => Err(format!("{name} \"{}\" is not a finite number", clip(raw))),
+                None if raw.is_empty() => Err(format!("{name} is empty")),
+                None => Err(format!("{name} \"{}\" is not a number", clip(raw))),
+            }
+        };
+        let (m, _) = match read(columns.size, &size_name) {
+            Ok(v) => v,
+            Err(e) => {
+                out.problems.push(problem(line, e));
+                continue;
+            }
+        };
+        let (v, pct) = match read(columns.error, &error_name) {
+            Ok(v) => v,
+            Err(e) => {
+                out.problems.push(problem(line, e));
+                continue;
+            }
+        };
+        if m <= 0.0 {
+            out.problems
+                .push(problem(line, format!("{size_name} must be > 0, got {m}")));
+            continue;
+        }
+        let model_size = match columns.model_size {
+            Some(i) if !cell(i).is_empty() => match read(i, &model_name) {
+                Ok((s, _)) if s > 0.0 => Some(s),
+                Ok((s, _)) => {
+                    out.problems.push(problem(
+                        line,
+                        format!("{model_name} must be > 0, got {s}; the row is kept without it"),
+                    ));
+                    None
+                }
+                Err(e) => {
+                    out.problems
+                        .push(problem(line, format!("{e}; the row is kept without it")));
+                    None
+                }
+            },
+            _ => None,
+        };
+        let held_out = match columns.held_out {
+            Some(i) => match is_held_out(&held_name, cell(i)) {
+                Some(h) => h,
+                None => {
+                    out.problems.push(problem(line, format!("{held_name} \"{}\" is not a train/held-out flag (use 1/0); the row is fitted", clip(cell(i)))));
+                    false
+                }
+            },
+            None => false,
+        };
+        raws.push(Raw {
+            line,
+            m,
+            v,
+            pct,
+            model_size,
+            held_out,
+        });
+    }
+
+    let percent = match options.scale {
+        Scale::Percent => true,
+        Scale::Fraction => false,
+        Scale::Auto => {
+            raws.iter().any(|r| r.pct)
+                || (options.metric == Metric::Accuracy && raws.iter().any(|r| r.v > 1.0))
+        }
+    };
+    out.percent = percent;
+    let full = if percent { 100.0 } else { 1.0 };
+    let mut seen: Vec<(f64, f64, usize)> = Vec::new();
+    for r in raws {
+        let error = match options.metric {
+            Metric::Error => r.v,
+            Metric::Accuracy => {
+                if r.v < 0.0 || r.v > full {
+                    let unit = if percent { "%" } else { "" };
+                    out.problems.push(problem(
+                        r.line,
+                        format!("accuracy {}{unit} is outside 0 to {full}{unit}", r.v),
+                    ));
+                    continue;
+                }
+                full - r.v
+            }
+        };
+        if error < 0.0 {
+            out.problems.push(problem(
+                r.line,
+                format!("{error_name} must be >= 0, got {}", r.v),
+            ));
+            continue;
+        }
+        if error == 0.0 && options.log_loss {
+            out.problems.push(problem(
+                r.line,
+                "an error of 0 has no logarithm: use linear loss, or drop the row",
+            ));
+            continue;
+        }
+        if let Some((_, _, first)) = seen.iter().find(|(m, e, _)| *m == r.m && *e == error) {
+            out.problems.push(problem(
+                r.line,
+                format!("duplicate of line {first}; counted once"),
+            ));
+            continue;
+        }
+        seen.push((r.m, error, r.line));
+        let p = Point {
+            line: r.line,
+            m: r.m,
+            error,
+            model_size: r.model_size,
+        };
+        if r.held_out {
+            out.held_out.push(p);
+        } else {
+            out.points.push(p);
+        }
+    }
+    if out.points.is_empty() && out.problems.is_empty() {
+        out.problems.push(problem(0, "no data rows, only a header"));
+    }
+    out.problems.sort_by_key(|p| p.line);
+    out
+}
+
+/// Shortens a cell for a message.
+fn clip(s: &str) -> String {
+    let mut c: String = s.chars().take(24).collect();
+    if s.chars().count() > 24 {
+        c.push('…');
+    }
+    c
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn check(input: &str, want_points: &[(f64, f64)], want_problem_lines: &[usize]) {
+        let p = parse(
+            input,
+            &ParseOptions {
+                log_loss: true,
+                ..Default::default()
+            },
+        );
+        let got: Vec<(f64, f64)> = p.points.iter().map(|p| (p.m, p.error)).collect();
+        assert_eq!(
+            got, want_points,
+            "points of {input:?}: problems {:?}",
+            p.problems
+        );
+        let lines: Vec<usize> = p.problems.iter().map(|p| p.line).collect();
+        assert_eq!(
+            lines, want_problem_lines,
+            "problems of {input:?}: {:?}",
+            p.problems
+        );
+    }
+
+    #[test]
+    fn table() {
+        check("1000,0.5\n2000,0.4\n", &[(1000.0, 0.5), (2000.0, 0.4)], &[]);
+        check(
+            "m,error\n1000,0.5\n2000,0.4",
+            &[(1000.0, 0.5), (2000.0, 0.4)],
+            &[],
+        );
+        check(
+            "\u{FEFF}size\terr\r\n1e3\t0.5\r\n2e3\t0.4\r\n",
+            &[(1000.0, 0.5), (2000.0, 0.4)],
+            &[],
+        );
+        check(
+            "1_000 0.5\n2,000 0.4\n3k 0.3\n2^12 0.2",
+            &[(1000.0, 0.5), (2000.0, 0.4), (3000.0, 0.3), (4096.0, 0.2)],
+            &[],
+        );
+        check("1000;0.5\n2000;0.4", &[(1000.0, 0.5), (2000.0, 0.4)], &[]);
+        check(
+            "# comment\n1000,0.5\n\n2000,0.4",
+            &[(1000.0, 0.5), (2000.0, 0.4)],
+            &[],
+        );
+        check(
+            "1000,0.5\nabc,0.4\n3000,NaN\n-5,0.3\n4000,0\n5000,-1\n6000,0.2",
+            &[(1000.0, 0.5), (6000.0, 0.2)],
+            &[2, 3, 4, 5, 6],
+        );
+        check(
+            "1000,0.5\n1000,0.5\n1000,0.45",
+            &[(1000.0, 0.5), (1000.0, 0.45)],
+            &[2],
+        );
+        check(
+            "1000,0.5\n2000\t0.4\n3000 0.3",
+            &[(1000.0, 0.5), (2000.0, 0.4), (3000.0, 0.3)],
+            &[],
+        );
+        check("", &[], &[0]);
+        check("m,error\n", &[], &[0]);
+        check("1000,0.5\n2000", &[(1000.0, 0.5)], &[2]);
+        check("m,err\n1,000,0.5\n2000,0.4", &[(2000.0, 0.4)], &[2]);
+        check("m,err\n\"1,000\",0.5", &[(1000.0, 0.5)], &[]);
+    }
+
+    #[test]
+    fn header_names_pick_columns() {
+        let text = "err,params,examples\n0.5,10,1000\n0.4,20,2000\n";
+        let p = parse(text, &ParseOptions::default());
+        assert_eq!(
+            p.columns,
+            Columns {
+                size: 2,
+                error: 0,
+                model_size: Some(1),
+                group: None,
+                held_out: None
+            }
+        );
+        assert_eq!(p.points[1].model_size, Some(20.0));
+    }
+
+    #[test]
+    fn accuracy_percent_and_fraction() {
+        let opts = ParseOptions {
+            metric: Metric::Accuracy,
+            ..Default::default()
+        };
+        let p = parse("1000,75\n2000,80", &opts);
+        assert!(p.percent);
+        assert_eq!(p.errors(), vec![25.0, 20.0]);
+        let p = parse("1000,0.75\n2000,0.8", &opts);
+        assert!(!p.percent);
+        assert!((p.errors()[0] - 0.25).abs() < 1e-15);
+        let p = parse("1000,75\n2000,180", &opts);
+        assert_eq!(p.problems.len(), 1);
+        assert_eq!(p.problems[0].line, 2);
+    }
+
+    #[test]
+    fn real_nmt_file_series_and_held_out() {
+        let text = include_str!("../../../assets/data/google_rnsl_benchmark_lang_nmt.csv");
+        let p = parse(
+            text,
+            &ParseOptions {
+                log_loss: true,
+                ..Default::default()
+            },
+        );
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        assert_eq!(p.groups.len(), 5);
+        assert_eq!(p.group.as_deref(), Some("6 Enc, 6 Dec"));
+        assert_eq!(p.points.len(), 10);
+        assert_eq!(p.held_out.len(), 1);
+        assert_eq!(p.held_out[0].m, 512_000_000.0);
+        assert_eq!(p.points[0].line, 2);
+        let q = parse(
+            text,
+            &ParseOptions {
+                group: Some("Dec-only".into()),
+                log_loss: true,
+                ..Default::default()
+            },
+        );
+        assert_eq!(q.points.len(), 10);
+        assert_eq!(q.points[0].line, 34);
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(parse_number("1e6"), Some((1e6, false)));
+        assert_eq!(parse_number("12.5%"), Some((12.5, true)));
+        assert_eq!(parse_number("1.5B"), Some((1.5e9, false)));
+        assert_eq!(parse_number("1,23"), None);
+        assert_eq!(parse_number("_1"), None);
+        assert_eq!(parse_number("abc"), None);
+        assert!(parse_number("inf").is_some_and(|(v, _)| v.is_infinite()));
+    }
+}

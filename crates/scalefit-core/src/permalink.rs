@@ -1,0 +1,275 @@
+//! The permalink format, and the only module that knows it (SPEC section 3):
+//! `#s=` + base64url (no padding) of a version byte followed by the raw-deflate
+//! compressed JSON of [`State`]. Decoding is defensive: the payload and the inflated
+//! bytes are capped, and every failure is a [`LinkError`] with a sentence for the
+//! user, never a panic and never a partial state.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Loss, ModelChoice};
+use crate::parse::{Columns, Metric, Scale};
+
+/// Current format version (the first byte of the decoded payload).
+pub const VERSION: u8 = 1;
+/// Longest payload accepted, in base64 characters (about 48 KB of compressed state).
+pub const MAX_PAYLOAD: usize = 65_536;
+/// Largest inflated state accepted (a deflate bomb stops here).
+pub const MAX_INFLATED: usize = 1 << 20;
+/// Links longer than this are cut by some chat tools and mail clients; the app warns
+/// and offers a file export instead.
+pub const SHAREABLE_LEN: usize = 2_000;
+
+/// The user's current work anchored for a preset's relative projection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Anchor {
+    /// Current training-set size.
+    pub m: f64,
+    /// Current error (in the metric's units, as the user typed it).
+    pub error: f64,
+    /// Current model size, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_size: Option<f64>,
+}
+
+/// Everything a permalink carries: the data as typed and every setting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct State {
+    /// The text in the data box, verbatim.
+    #[serde(default)]
+    pub text: String,
+    /// Column mapping; `None` detects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub columns: Option<Columns>,
+    /// Series kept when the data hold several.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// Error or accuracy.
+    #[serde(default)]
+    pub metric: Metric,
+    /// Fraction or percent.
+    #[serde(default)]
+    pub scale: Scale,
+    /// Form or auto.
+    #[serde(default)]
+    pub model: ModelChoice,
+    /// Loss.
+    #[serde(default)]
+    pub loss: Loss,
+    /// Target, in the metric's units (an accuracy when the metric is accuracy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<f64>,
+    /// Bootstrap resamples.
+    #[serde(default = "default_bootstrap")]
+    pub bootstrap: u32,
+    /// Bootstrap seed.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Preset id, or `None` for the user's own data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
+    /// Parameters held by the user.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fixed: Vec<(String, f64)>,
+    /// Anchor of the relative projection of a preset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<Anchor>,
+}
+
+fn default_bootstrap() -> u32 {
+    1000
+}
+
+fn default_seed() -> u64 {
+    1
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            text: String::new(),
+            columns: None,
+            group: None,
+            metric: Metric::Error,
+            scale: Scale::Auto,
+            model: ModelChoice::Auto,
+            loss: Loss::Log,
+            target: None,
+            bootstrap: default_bootstrap(),
+            seed: default_seed(),
+            preset: None,
+            fixed: Vec::new(),
+            anchor: None,
+        }
+    }
+}
+
+/// Why a link could not be opened. Messages say what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LinkError {
+    /// Nothing after `#s=`.
+    #[error("the link holds no data (nothing after #s=)")]
+    Empty,
+    /// Payload over [`MAX_PAYLOAD`].
+    #[error("the link is too long ({len} characters, at most {max}); it was not opened")]
+    TooLong {
+        /// Payload length.
+        len: usize,
+        /// Cap.
+        max: usize,
+    },
+    /// Not base64url.
+    #[error("the link is damaged (not valid base64url): copy it again in full")]
+    Base64,
+    /// Made by a newer Scalefit.
+    #[error("the link was made by a newer Scalefit (format version {0}; this page reads up to {VERSION}): reload the page")]
+    FutureVersion(u8),
+    /// Version byte 0 or otherwise never issued.
+    #[error("the link has an unknown format version ({0})")]
+    UnknownVersion(u8),
+    /// Deflate stream broken or truncated.
+    #[error("the link is truncated or corrupted: copy it again in full")]
+    Corrupt,
+    /// Inflated state over [`MAX_INFLATED`].
+    #[error("the link expands to more than {} KB; it was not opened", MAX_INFLATED / 1024)]
+    TooLarge,
+    /// Inflated bytes are not a valid state.
+    #[error("the link's contents are not a Scalefit state ({0})")]
+    Schema(String),
+}
+
+/// Encodes a state as the payload that follows `#s=`.
+pub fn encode(state: &State) -> String {
+    // Serializing a plain struct of strings and numbers cannot fail; fall back to an
+    // empty object rather than panic if it ever did.
+    let json = serde_json::to_vec(state).unwrap_or_else(|_| b"{}".to_vec());
+    let mut bytes = vec![VERSION];
+    bytes.extend(miniz_oxide::deflate::compress_to_vec(&json, 9));
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Decodes a payload (what follows `#s=`). See [`LinkError`] for failures.
+///
+/// # Errors
+/// [`LinkError`] for an empty, too long, non-base64, unknown-version, corrupted,
+/// oversize or schema-mismatched payload.
+pub fn decode(payload: &str) -> Result<State, LinkError> {
+    let payload = payload.trim();
+    if payload.is_empty() {
+        return Err(LinkError::Empty);
+    }
+    if payload.len() > MAX_PAYLOAD {
+        return Err(LinkError::TooLong {
+            len: payload.len(),
+            max: MAX_PAYLOAD,
+        });
+    }
+    // Tolerate the padding some tools add back.
+    let bytes = URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .map_err(|_| LinkError::Base64)?;
+    let (&version, body) = bytes.split_first().ok_or(LinkError::Corrupt)?;
+    match version {
+        1 => {
+            let json = miniz_oxide::inflate::decompress_to_vec_with_limit(body, MAX_INFLATED)
+                .map_err(|e| match e.status {
+                    miniz_oxide::inflate::TINFLStatus::HasMoreOutput => LinkError::TooLarge,
+                    _ => LinkError::Corrupt,
+                })?;
+            serde_json::from_slice(&json).map_err(|e| LinkError::Schema(e.to_string()))
+        }
+        v if v > VERSION => Err(LinkError::FutureVersion(v)),
+        v => Err(LinkError::UnknownVersion(v)),
+    }
+}
+
+/// The payload of a full URL or fragment: what follows `#s=` (or `s=` in a fragment
+/// with other keys), `None` when there is none.
+pub fn payload_of(url: &str) -> Option<&str> {
+    let frag = url.split_once('#').map_or(url, |(_, f)| f);
+    frag.split('&').find_map(|kv| kv.strip_prefix("s="))
+}
+
+/// A full permalink: `base` without its fragment, then `#s=` and the payload.
+pub fn link(base: &str, state: &State) -> String {
+    let base = base.split_once('#').map_or(base, |(b, _)| b);
+    format!("{base}#s={}", encode(state))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn sample() -> State {
+        State {
+            text: "m,err\n1000,0.5\n2000,0.4\n".into(),
+            target: Some(0.1 + 0.2),
+            seed: u64::MAX,
+            fixed: vec![("gamma".into(), 1e-300)],
+            ..State::default()
+        }
+    }
+
+    #[test]
+    fn round_trip_is_exact() {
+        let s = sample();
+        let back = decode(&encode(&s)).unwrap();
+        assert_eq!(back, s);
+        assert_eq!(back.target.unwrap().to_bits(), (0.1f64 + 0.2).to_bits());
+    }
+
+    #[test]
+    fn failures_are_typed() {
+        let good = encode(&sample());
+        let cases: Vec<(String, LinkError)> = vec![
+            (String::new(), LinkError::Empty),
+            ("!!!!".into(), LinkError::Base64),
+            (good[..good.len() / 2].to_string(), LinkError::Corrupt),
+            (
+                URL_SAFE_NO_PAD.encode([9u8, 1, 2]),
+                LinkError::FutureVersion(9),
+            ),
+            (
+                URL_SAFE_NO_PAD.encode([0u8, 1, 2]),
+                LinkError::UnknownVersion(0),
+            ),
+            (
+                "A".repeat(MAX_PAYLOAD + 1),
+                LinkError::TooLong {
+                    len: MAX_PAYLOAD + 1,
+                    max: MAX_PAYLOAD,
+                },
+            ),
+        ];
+        for (payload, want) in cases {
+            assert_eq!(decode(&payload).unwrap_err(), want, "{payload:.40}");
+        }
+        let mut bomb = vec![1u8];
+        bomb.extend(miniz_oxide::deflate::compress_to_vec(
+            &vec![b' '; 4 << 20],
+            9,
+        ));
+        assert_eq!(
+            decode(&URL_SAFE_NO_PAD.encode(bomb)).unwrap_err(),
+            LinkError::TooLarge
+        );
+        let mut wrong = vec![1u8];
+        wrong.extend(miniz_oxide::deflate::compress_to_vec(br#"{"text": 5}"#, 9));
+        assert!(matches!(
+            decode(&URL_SAFE_NO_PAD.encode(wrong)),
+            Err(LinkError::Schema(_))
+        ));
+    }
+
+    #[test]
+    fn urls() {
+        let s = sample();
+        let l = link("https://x.org/app/?q=1#old", &s);
+        assert!(l.starts_with("https://x.org/app/?q=1#s="));
+        assert_eq!(decode(payload_of(&l).unwrap()).unwrap(), s);
+        assert_eq!(payload_of("https://x.org/"), None);
+    }
+}

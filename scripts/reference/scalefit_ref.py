@@ -1,0 +1,226 @@
+"""Reference (SciPy) implementation of Scalefit's model forms, losses and the
+multi-start global fit.  Shared by gen_reference.py and ../bench_scipy.py so the
+numbers the Rust crate is tested and benchmarked against come from one place.
+
+Forms (names and parameter order are fixed; they match scalefit_core::model):
+  power         eps = alpha * m^beta_g                           [alpha, beta_g]
+  power-floor   eps = alpha * m^beta_g + gamma                   [alpha, beta_g, gamma]
+  three-region  eps = gamma + (eps0 - gamma) * (1 + m/m0)^beta_g [eps0, m0, beta_g, gamma]
+Losses: log (r = ln model - ln y) and linear (r = model - y); objective SSR = sum r^2.
+"""
+import os
+import subprocess
+import sys
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def ensure_scipy():
+    """Re-exec under <repo>/.venv (created idempotently) when scipy is missing.
+
+    The scripts must run on a fresh machine with nothing but python3, so they
+    bootstrap their own venv instead of relying on whatever is installed."""
+    try:
+        import numpy  # noqa: F401
+        import scipy  # noqa: F401
+        return
+    except ImportError:
+        pass
+    venv = os.path.join(REPO, ".venv")
+    py = os.path.join(venv, "bin", "python")
+    if os.path.realpath(sys.executable) == os.path.realpath(py):
+        sys.exit("scipy still missing inside .venv; see pip output above")
+    if not os.path.exists(py):
+        subprocess.check_call([sys.executable, "-m", "venv", venv])
+    subprocess.check_call([py, "-m", "pip", "install", "-q", "scipy", "numpy"])
+    os.execv(py, [py] + sys.argv)
+
+
+ensure_scipy()
+
+import numpy as np  # noqa: E402
+from scipy.optimize import least_squares  # noqa: E402
+
+FORMS = ["power", "power-floor", "three-region"]
+LOSSES = ["log", "linear"]
+NPARAMS = {"power": 2, "power-floor": 3, "three-region": 4}
+TIGHT = dict(ftol=1e-15, xtol=1e-15, gtol=1e-15)
+
+# ---------------------------------------------------------------------------
+# Models in the *internal* parameterisation used by the optimiser.  Only
+# three-region differs from the public one: it carries u = ln(m0), because m0
+# spans decades and the fit is far better scaled (and m0 > 0 is automatic).
+# ---------------------------------------------------------------------------
+
+
+def to_internal(form, p):
+    p = np.array(p, dtype=float)
+    if form == "three-region":
+        p[1] = np.log(p[1])
+    return p
+
+
+def to_public(form, q):
+    p = np.array(q, dtype=float)
+    if form == "three-region":
+        p[1] = np.exp(p[1])
+    return p
+
+
+def model_and_grad(form, q, m):
+    """Model values f(m) and df/dq (n x k) in internal parameters."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return _model_and_grad(form, q, m)
+
+
+def _model_and_grad(form, q, m):
+    if form == "power":
+        a, b = q
+        mb = m**b
+        return a * mb, np.c_[mb, a * mb * np.log(m)]
+    if form == "power-floor":
+        a, b, g = q
+        mb = m**b
+        return a * mb + g, np.c_[mb, a * mb * np.log(m), np.ones_like(m)]
+    e0, u, b, g = q
+    x = m * np.exp(-u)  # m / m0
+    s = (1.0 + x) ** b
+    d = e0 - g
+    f = g + d * s
+    return f, np.c_[s, -d * b * s * x / (1.0 + x), d * s * np.log1p(x), 1.0 - s]
+
+
+def residuals(form, loss, q, m, y):
+    f, _ = model_and_grad(form, q, m)
+    if loss == "linear":
+        return f - y
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.log(f) - np.log(y)
+
+
+def ssr_public(form, loss, p, m, y):
+    """SSR evaluated in the public parameterisation (what gets written out)."""
+    return float(np.sum(residuals(form, loss, to_internal(form, p), m, y) ** 2))
+
+
+def make_problem(form, loss, m, y):
+    """Residual and Jacobian callables for least_squares (analytic Jacobian:
+    a finite-difference one would limit how precisely the optimum is located)."""
+    ly = np.log(y)
+    # Outside the model's domain (a non-positive model under log loss, or an
+    # overflow far from the data) a huge finite residual makes TRF reject the
+    # step instead of crashing on NaN/inf.  Same convention as the Rust fitter.
+    big = np.full_like(m, 1e100)
+
+    def bad(f):
+        return not np.all(np.isfinite(f)) or (loss == "log" and np.any(f <= 0))
+
+    def fun(q):
+        f, _ = model_and_grad(form, q, m)
+        if bad(f):
+            return big
+        return f - y if loss == "linear" else np.log(f) - ly
+
+    def jac(q):
+        f, g = model_and_grad(form, q, m)
+        if bad(f) or not np.all(np.isfinite(g)):
+            return np.zeros((len(m), len(q)))
+        return g if loss == "linear" else g / f[:, None]
+
+    return fun, jac
+
+
+def bounds(form):
+    """gamma >= 0 only; everything else unbounded (m0 > 0 via ln m0)."""
+    k = NPARAMS[form]
+    lo = np.full(k, -np.inf)
+    if form != "power":
+        lo[-1] = 0.0
+    return lo, np.full(k, np.inf)
+
+
+# ---------------------------------------------------------------------------
+# Starts.  The nonlinear parameters (beta_g, and ln m0 for three-region) come
+# from a grid; the parameters that enter linearly (alpha; alpha,gamma;
+# eps0,gamma) are then solved by linear least squares so that every start is
+# already a sensible curve.  That is what makes a modest grid reliable.
+# ---------------------------------------------------------------------------
+
+# Learning curves decrease, so the grid covers negative exponents only
+# (log-spaced, dense near 0 where real beta_g live).  Positive starts were
+# tried: on decreasing data they never win and wander for thousands of nfev.
+BETA_GRID = -np.geomspace(0.01, 3.0, 50)
+BETA_GRID_3R = -np.geomspace(0.02, 3.0, 10)
+M0_STEPS_3R = 9  # ln m0 from a decade below the data to a decade above
+
+
+def _lin_solve(cols, y):
+    c, *_ = np.linalg.lstsq(np.column_stack(cols), y, rcond=None)
+    return c
+
+
+def starts(form, loss, m, y):
+    out = []
+    lm, ly = np.log(m), np.log(y)
+    ymin, ymax = float(np.min(y)), float(np.max(y))
+    if form == "power":
+        for b in BETA_GRID:
+            if loss == "log":
+                a = np.exp(np.mean(ly - b * lm))
+            else:
+                mb = m**b
+                a = float(mb @ y / (mb @ mb))
+            out.append([a, b])
+    elif form == "power-floor":
+        for b in BETA_GRID:
+            mb = m**b
+            a, g = _lin_solve([mb, np.ones_like(m)], y)
+            # keep the start feasible and strictly positive for the log loss
+            g = min(max(g, 1e-3 * ymin), 0.99 * ymin)
+            if not a > 0:  # y - g > 0, so this fallback is positive
+                a = float(np.mean((y - g) / mb))
+            out.append([a, b, g])
+    else:
+        for u in np.linspace(np.log(m.min()) - np.log(10), np.log(m.max()) + np.log(10), M0_STEPS_3R):
+            for b in BETA_GRID_3R:
+                s = (1.0 + m * np.exp(-u)) ** b
+                e0, g = _lin_solve([s, 1.0 - s], y)
+                g = min(max(g, 1e-3 * ymin), 0.99 * ymin)
+                if not e0 > g:
+                    e0 = max(ymax, 1.01 * g)
+                out.append([e0, u, b, g])
+    return [np.array(q, dtype=float) for q in out]
+
+
+def fit_from(form, loss, m, y, q0, **tol):
+    """One TRF fit from internal start q0; returns (public params, ssr, nfev)."""
+    fun, jac = make_problem(form, loss, m, y)
+    lo, hi = bounds(form)
+    opts = tol or dict(TIGHT, max_nfev=20000)
+    with np.errstate(over="ignore"):  # cost of a rejected 1e100-residual trial step
+        r = least_squares(fun, q0, jac=jac, bounds=(lo, hi), method="trf", x_scale="jac", **opts)
+    p = to_public(form, r.x)
+    return p, ssr_public(form, loss, p, m, y), r.nfev
+
+
+def multistart(form, loss, m, y, return_all=False):
+    """The global strategy: every grid start, tight tolerances, keep best SSR."""
+    results = []
+    for q0 in starts(form, loss, m, y):
+        try:
+            p, s, _ = fit_from(form, loss, m, y, q0)
+        except (ValueError, np.linalg.LinAlgError):
+            continue
+        if np.isfinite(s):
+            results.append((s, p))
+    results.sort(key=lambda t: t[0])
+    return results if return_all else results[0]
+
+
+def jacobian_public(form, loss, p, m):
+    """Residual Jacobian w.r.t. the *public* parameters (for conditioning)."""
+    f, g = model_and_grad(form, to_internal(form, p), m)
+    if form == "three-region":
+        g = g.copy()
+        g[:, 1] /= p[1]  # d/dm0 = d/du / m0
+    return g if loss == "linear" else g / f[:, None]
