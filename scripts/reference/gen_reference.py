@@ -18,7 +18,7 @@ import scalefit_ref as ref  # noqa: E402  (bootstraps .venv before numpy import)
 import numpy as np  # noqa: E402
 
 SEED = 20240611
-N_PER_CASE = [8, 12, 20, 30, 45, 60]  # one curve of each size per form x loss
+N_PER_CASE = [8, 12, 20, 30, 50, 60]  # one curve of each size per form x loss (the 50s feed the bootstrap bench)
 OUT = os.path.join(ref.REPO, "crates", "scalefit-core", "tests", "data", "reference.json")
 
 # Acceptance thresholds (see accept()).

@@ -9,3 +9,4 @@ pub mod parse;
 pub mod permalink;
 pub mod presets;
 pub mod project;
+pub mod session;
