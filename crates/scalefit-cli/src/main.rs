@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use scalefit_core::analysis::{analyze, Analysis};
+use scalefit_core::analysis::{analyze, Analysis, AnalysisError};
+use scalefit_core::fit::FitError;
 use scalefit_core::model::{Loss, ModelChoice};
 use scalefit_core::parse::Metric;
 use scalefit_core::permalink::{link, Anchor, State};
@@ -223,8 +224,11 @@ fn fit(args: FitArgs) -> Result<String, Failure> {
     }
     let opts = analysis_options(&state, &parsed);
     let analysis = analyze(&parsed.points, &parsed.held_out, &opts).map_err(|e| {
-        let code = if parsed.points.len() < 2 { 2 } else { 1 };
-        Failure { code, message: format!("{name}: {e}") }
+        // Exit 1 only when the optimiser itself failed; too few points or a bad
+        // `--fix` are input errors (2).
+        let AnalysisError::NoFit(errors) = &e;
+        let converge = errors.iter().any(|(_, e)| matches!(e, FitError::NoConvergence { .. }));
+        Failure { code: if converge { 1 } else { 2 }, message: format!("{name}: {e}") }
     })?;
     let mut out = if args.json { to_json(&analysis, parsed.points.len()).to_string() } else { report::text(&analysis, &parsed, &name) };
     if let Some(l) = permalink {

@@ -430,7 +430,7 @@ fn lm() -> LevenbergMarquardt<f64> {
         .with_ftol(1e-15)
         .with_xtol(1e-15)
         .with_gtol(1e-15)
-        .with_patience(200)
+        .with_patience(30)
 }
 
 /// Levenberg-Marquardt from `start` (natural values; held entries are overwritten).
@@ -505,7 +505,8 @@ fn polish_free(form: Form, loss: Loss, data: &Data, holds: &Holds, start: &[f64]
 /// Linear least squares for the linear parameters at fixed nonlinear ones:
 /// minimises `sum w_i^2 (sum_j c_j phi_ij + offset_i - y_i)^2` for one or two
 /// unknowns, with `gamma >= 0` enforced by dropping it when it comes out negative.
-/// Returns the coefficients (NaN where not free).
+/// Returns the coefficients (NaN where not free) and the weighted SSR, which for
+/// `log` loss approximates the objective to first order; it only ranks grid nodes.
 fn linear_solve(
     phi: &[[f64; 2]],
     offset: &[f64],
@@ -513,47 +514,51 @@ fn linear_solve(
     w: &[f64],
     free: [bool; 2],
     gamma_slot: Option<usize>,
-) -> Option<[f64; 2]> {
-    let solve = |free: [bool; 2]| -> Option<[f64; 2]> {
-        let (mut s00, mut s01, mut s11, mut r0, mut r1) = (0.0, 0.0, 0.0, 0.0, 0.0);
-        for i in 0..y.len() {
-            let wi2 = w[i] * w[i];
-            let t = y[i] - offset[i];
-            let (a, b) = (phi[i][0], phi[i][1]);
-            s00 += wi2 * a * a;
-            s01 += wi2 * a * b;
-            s11 += wi2 * b * b;
-            r0 += wi2 * a * t;
-            r1 += wi2 * b * t;
-        }
-        let c = match free {
+) -> Option<([f64; 2], f64)> {
+    let (mut s00, mut s01, mut s11, mut r0, mut r1, mut tt) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    for i in 0..y.len() {
+        let wi2 = w[i] * w[i];
+        let t = y[i] - offset[i];
+        let (a, b) = (phi[i][0], phi[i][1]);
+        s00 += wi2 * a * a;
+        s01 += wi2 * a * b;
+        s11 += wi2 * b * b;
+        r0 += wi2 * a * t;
+        r1 += wi2 * b * t;
+        tt += wi2 * t * t;
+    }
+    // At the least-squares solution, SSR = t't - c'r.
+    let solve = |free: [bool; 2]| -> Option<([f64; 2], f64)> {
+        let (c, explained) = match free {
             [true, true] => {
                 let det = s00 * s11 - s01 * s01;
                 if det.abs() <= 1e-300 || !det.is_finite() {
                     return None;
                 }
-                [(r0 * s11 - r1 * s01) / det, (s00 * r1 - s01 * r0) / det]
+                let c = [(r0 * s11 - r1 * s01) / det, (s00 * r1 - s01 * r0) / det];
+                (c, c[0] * r0 + c[1] * r1)
             }
-            [true, false] => [r0 / s00, f64::NAN],
-            [false, true] => [f64::NAN, r1 / s11],
-            [false, false] => [f64::NAN, f64::NAN],
+            [true, false] => ([r0 / s00, f64::NAN], r0 * r0 / s00),
+            [false, true] => ([f64::NAN, r1 / s11], r1 * r1 / s11),
+            [false, false] => ([f64::NAN, f64::NAN], 0.0),
         };
-        Some(c)
+        let ssr = (tt - explained).max(0.0);
+        (ssr.is_finite() && c.iter().all(|v| !v.is_infinite())).then_some((c, ssr))
     };
-    let c = solve(free)?;
+    let (c, ssr) = solve(free)?;
     if let Some(g) = gamma_slot {
         if free[g] && c[g] < 0.0 {
             let mut f = free;
             f[g] = false;
-            let mut c2 = solve(f)?;
+            let (mut c2, ssr2) = solve(f)?;
             c2[g] = 0.0;
-            return Some(c2);
+            return Some((c2, ssr2));
         }
     }
-    Some(c)
+    Some((c, ssr))
 }
 
-/// One grid node of the profile: natural parameters and the exact objective there.
+/// One grid node of the profile: natural parameters and the (approximate) objective.
 #[derive(Debug, Clone)]
 struct Node {
     params: [f64; 4],
@@ -569,7 +574,7 @@ fn profile_grid(form: Form, loss: Loss, data: &Data, holds: &Holds) -> Vec<Vec<N
     let betas: Vec<f64> = if holds.held[bi] {
         vec![holds.values[bi]]
     } else {
-        let steps = if form == Form::ThreeRegion { 36 } else { 72 };
+        let steps = if form == Form::ThreeRegion { 24 } else { 72 };
         (0..=steps)
             .map(|k| -3.0 + 4.5 * k as f64 / steps as f64)
             .collect()
@@ -587,7 +592,7 @@ fn profile_grid(form: Form, loss: Loss, data: &Data, holds: &Holds) -> Vec<Vec<N
                 lo - 2.0 * std::f64::consts::LN_10,
                 hi + std::f64::consts::LN_10,
             );
-            let steps = 28;
+            let steps = 20;
             (0..=steps)
                 .map(|k| a + (b - a) * k as f64 / steps as f64)
                 .collect()
@@ -621,17 +626,28 @@ fn profile_grid(form: Form, loss: Loss, data: &Data, holds: &Holds) -> Vec<Vec<N
             }
         }
         let mut row = Vec::with_capacity(betas.len());
-        for &b in &betas {
+        // The basis is exp(b x_i) with x = ln m (power forms) or ln(1 + m/m0); on the
+        // uniform beta grid each step multiplies it by exp(db x_i): one product per
+        // point instead of one exp.
+        let x: &[f64] = if form == Form::ThreeRegion { &l } else { &data.ln_m };
+        let db = if betas.len() > 1 { betas[1] - betas[0] } else { 0.0 };
+        let b0 = betas.first().copied().unwrap_or(0.0);
+        let mut basis: Vec<f64> = x.iter().map(|v| (b0 * v).exp()).collect();
+        let step: Vec<f64> = x.iter().map(|v| (db * v).exp()).collect();
+        for (k, &b) in betas.iter().enumerate() {
+            if k > 0 {
+                for (f, s) in basis.iter_mut().zip(&step) {
+                    *f *= s;
+                }
+            }
             for i in 0..n {
-                let (basis, other) = match form {
-                    Form::Power => ((b * data.ln_m[i]).exp(), 0.0),
-                    Form::PowerFloor => ((b * data.ln_m[i]).exp(), 1.0),
-                    Form::ThreeRegion => {
-                        let f = (b * l[i]).exp();
-                        (f, 1.0 - f)
-                    }
+                let f = basis[i];
+                let other = match form {
+                    Form::Power => 0.0,
+                    Form::PowerFloor => 1.0,
+                    Form::ThreeRegion => 1.0 - f,
                 };
-                phi[i] = [basis, other];
+                phi[i] = [f, other];
                 offset[i] = 0.0;
                 for (slot, idx) in lin_idx.iter().enumerate() {
                     if let Some(j) = idx {
@@ -648,7 +664,7 @@ fn profile_grid(form: Form, loss: Loss, data: &Data, holds: &Holds) -> Vec<Vec<N
             }
             holds.apply(&mut p);
             let node = match linear_solve(&phi, &offset, &data.y, &w, free, gamma_slot) {
-                Some(c) => {
+                Some((c, approx_ssr)) => {
                     for (slot, idx) in lin_idx.iter().enumerate() {
                         if let Some(j) = idx {
                             if !holds.held[*j] {
@@ -656,10 +672,7 @@ fn profile_grid(form: Form, loss: Loss, data: &Data, holds: &Holds) -> Vec<Vec<N
                             }
                         }
                     }
-                    Node {
-                        params: p,
-                        ssr: ssr(form, loss, data, &p[..form.n_params()]),
-                    }
+                    Node { params: p, ssr: approx_ssr }
                 }
                 None => Node {
                     params: p,
@@ -674,8 +687,8 @@ fn profile_grid(form: Form, loss: Loss, data: &Data, holds: &Holds) -> Vec<Vec<N
 }
 
 /// The lowest local minima of the profile grid (8-neighbourhood), best first.
-fn grid_minima(grid: &[Vec<Node>], keep: usize) -> Vec<[f64; 4]> {
-    let mut minima: Vec<&Node> = Vec::new();
+fn grid_minima(grid: &[Vec<Node>], keep: usize) -> Vec<([f64; 4], (usize, usize))> {
+    let mut minima: Vec<(&Node, (usize, usize))> = Vec::new();
     for (r, row) in grid.iter().enumerate() {
         for (c, node) in row.iter().enumerate() {
             if !node.ssr.is_finite() {
@@ -700,12 +713,28 @@ fn grid_minima(grid: &[Vec<Node>], keep: usize) -> Vec<[f64; 4]> {
                 }
             }
             if is_min {
-                minima.push(node);
+                minima.push((node, (r, c)));
             }
         }
     }
-    minima.sort_by(|a, b| a.ssr.total_cmp(&b.ssr));
-    minima.into_iter().take(keep).map(|n| n.params).collect()
+    minima.sort_by(|a, b| a.0.ssr.total_cmp(&b.0.ssr));
+    // A basin whose best node is 100x worse than the best node does not hold the
+    // global minimum in practice; its polish would only drift to a bound.
+    let best = minima.first().map_or(f64::INFINITY, |m| m.0.ssr);
+    minima.retain(|m| m.0.ssr <= 100.0 * best + 1e-300);
+    // Minima within two nodes of a better one lie in the same basin: polishing both
+    // would find the same optimum twice.
+    let mut kept: Vec<([f64; 4], (usize, usize))> = Vec::new();
+    for (node, (r, c)) in minima {
+        if kept.iter().any(|(_, (kr, kc))| r.abs_diff(*kr) <= 2 && c.abs_diff(*kc) <= 2) {
+            continue;
+        }
+        kept.push((node.params, (r, c)));
+        if kept.len() == keep {
+            break;
+        }
+    }
+    kept
 }
 
 /// Straight line through `(ln m, ln y)`: the exact `log`-loss power fit, and the
@@ -778,8 +807,8 @@ pub(crate) fn fit_data(
     let exact_line = form == Form::Power && loss == Loss::Log && !holds.held.iter().any(|h| *h);
     if !exact_line {
         let grid = profile_grid(form, loss, data, holds);
-        let keep = if form == Form::ThreeRegion { 6 } else { 4 };
-        for p in grid_minima(&grid, keep) {
+        let keep = 3;
+        for (p, _) in grid_minima(&grid, keep) {
             starts.push(p[..form.n_params()].to_vec());
         }
     }

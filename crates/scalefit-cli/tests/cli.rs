@@ -1,0 +1,140 @@
+//! The CLI as a user runs it: exit codes, JSON keys of SPEC section 4, messages that
+//! name the file and line, presets, permalinks.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // reason: tests
+
+use std::io::Write;
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_scalefit")).args(args).output().expect("runs")
+}
+
+fn file(name: &str, text: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("scalefit-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::File::create(&path).unwrap().write_all(text.as_bytes()).unwrap();
+    path.display().to_string()
+}
+
+fn curve() -> String {
+    let mut s = String::from("examples,error,params\n");
+    for i in 0..12 {
+        let m = 1000.0 * 2f64.powi(i);
+        let noise = 1.0 + 0.003 * (((i * 7) % 5) as f64 - 2.0);
+        s += &format!("{m},{},{}\n", (41.2 * m.powf(-0.36) + 0.39) * noise, 5.0 * m.powf(0.7));
+    }
+    s
+}
+
+#[test]
+fn json_has_the_spec_keys() {
+    let path = file("curve.csv", &curve());
+    let out = run(&["fit", &path, "--json", "--bootstrap", "100", "--target-error", "0.6"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for key in ["model", "loss", "n_points", "params", "ci95", "ssr", "aicc", "warnings", "projection"] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(v["model"], "power-floor");
+    assert_eq!(v["loss"], "log");
+    assert_eq!(v["n_points"], 12);
+    let b = v["params"]["beta_g"].as_f64().unwrap();
+    assert!((b + 0.36).abs() < 0.02, "{b}");
+    let ci = v["ci95"]["beta_g"].as_array().unwrap();
+    assert!(ci[0].as_f64().unwrap() < b && b < ci[1].as_f64().unwrap());
+    let p = &v["projection"];
+    for key in ["target_error", "reachable", "data_size", "data_size_ci95", "model_size"] {
+        assert!(p.get(key).is_some(), "projection missing {key}");
+    }
+    assert_eq!(p["reachable"], true);
+    assert!(p["model_size"].as_f64().unwrap() > 0.0);
+    assert!((v["params"]["beta_p"].as_f64().unwrap() - 0.7).abs() < 1e-9);
+}
+
+#[test]
+fn same_seed_same_intervals() {
+    let path = file("seed.csv", &curve());
+    let a = run(&["fit", &path, "--json", "--bootstrap", "50", "--seed", "9"]);
+    let b = run(&["fit", &path, "--json", "--bootstrap", "50", "--seed", "9"]);
+    let c = run(&["fit", &path, "--json", "--bootstrap", "50", "--seed", "10"]);
+    assert_eq!(a.stdout, b.stdout);
+    assert_ne!(a.stdout, c.stdout);
+}
+
+#[test]
+fn bad_rows_name_file_and_line_with_exit_2() {
+    let path = file("bad.csv", "m,err\n1000,0.5\n2000,abc\n4000,0.3\n8000,0.2\n");
+    let out = run(&["fit", &path]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.csv:3:"), "{err}");
+    assert!(err.contains("not a number"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let kept = run(&["fit", &path, "--skip-bad-rows", "--model", "power", "--bootstrap", "0"]);
+    assert_eq!(kept.status.code(), Some(0), "{}", String::from_utf8_lossy(&kept.stderr));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let path = file("u.csv", &curve());
+    for args in [
+        vec!["fit", path.as_str(), "--model", "cubic"],
+        vec!["fit", path.as_str(), "--loss", "l1"],
+        vec!["fit", path.as_str(), "--fix", "gamma"],
+        vec!["fit", path.as_str(), "--fix", "delta=1", "--model", "power"],
+        vec!["fit", "/no/such/file.csv"],
+        vec!["fit"],
+        vec!["frobnicate"],
+        vec!["fit", "--preset", "nope"],
+    ] {
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(!out.stderr.is_empty());
+    }
+}
+
+#[test]
+fn fixed_parameter_is_held() {
+    let path = file("fix.csv", &curve());
+    let out = run(&["fit", &path, "--json", "--model", "power-floor", "--fix", "gamma=0.39", "--bootstrap", "0"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["params"]["gamma"], 0.39);
+}
+
+#[test]
+fn presets_and_relative_projection() {
+    let out = run(&["presets"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    for id in ["nmt", "word-lm", "char-lm", "imagenet-top1", "imagenet-top5", "speech-ds2", "speech-attention", "nmt-real"] {
+        assert!(text.contains(id), "{id}");
+    }
+    let out = run(&["fit", "--preset", "imagenet-top1", "--anchor", "1e6,0.25,2.5e7", "--target-error", "0.2", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let x = v["projection"]["data_multiplier"].as_f64().unwrap();
+    assert!((x - (0.2f64 / 0.25).powf(1.0 / -0.309)).abs() < 1e-9);
+    let s = v["projection"]["model_size"].as_f64().unwrap();
+    assert!((s - 2.5e7 * x.powf(0.573)).abs() < 1e-3);
+}
+
+#[test]
+fn real_nmt_backtest() {
+    let out = run(&["fit", "--preset", "nmt-real", "--series", "Dec-only", "--json", "--bootstrap", "0"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["n_points"], 10);
+    assert_eq!(v["backtest"]["flagged"], true);
+    assert_eq!(v["backtest"]["held_out"][0]["m"], 512_000_000.0);
+}
+
+#[test]
+fn link_round_trips() {
+    let path = file("link.csv", &curve());
+    let out = run(&["fit", &path, "--json", "--bootstrap", "0", "--target-error", "0.45", "--link", "https://example.org/scalefit/"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let link = v["permalink"].as_str().unwrap();
+    assert!(link.starts_with("https://example.org/scalefit/#s="));
+    let state = scalefit_core::permalink::decode(scalefit_core::permalink::payload_of(link).unwrap()).unwrap();
+    assert_eq!(state.text, curve());
+    assert_eq!(state.target, Some(0.45));
+}
