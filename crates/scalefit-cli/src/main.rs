@@ -19,7 +19,11 @@ use serde_json::{json, Map, Value};
 mod report;
 
 #[derive(Parser, Debug)]
-#[command(name = "scalefit", version, about = "Fit learning curves and scaling laws (Hestness et al. 2017)")]
+#[command(
+    name = "scalefit",
+    version,
+    about = "Fit learning curves and scaling laws (Hestness et al. 2017)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -93,7 +97,10 @@ struct Failure {
 }
 
 fn usage(message: impl Into<String>) -> Failure {
-    Failure { code: 2, message: message.into() }
+    Failure {
+        code: 2,
+        message: message.into(),
+    }
 }
 
 fn main() -> ExitCode {
@@ -126,14 +133,21 @@ fn run(cli: Cli) -> Result<String, Failure> {
 
 fn presets(as_json: bool) -> String {
     if as_json {
-        let mut list: Vec<Value> = PRESETS.iter().map(|p| serde_json::to_value(p).unwrap_or(Value::Null)).collect();
+        let mut list: Vec<Value> = PRESETS
+            .iter()
+            .map(|p| serde_json::to_value(p).unwrap_or(Value::Null))
+            .collect();
         list.push(json!({"id": NMT_REAL_ID, "domain": "Real NMT learning curves (five models)", "attribution": scalefit_core::presets::NMT_REAL_ATTRIBUTION}));
         return Value::Array(list).to_string();
     }
     let mut s = String::new();
     for p in &PRESETS {
         let bp = p.beta_p.map_or("n/a".to_string(), |b| b.to_string());
-        let _ = writeln!(s, "{:<17} beta_g {:>7}  beta_p {:>5}  {} — {} ({})", p.id, p.beta_g, bp, p.domain, p.metric, p.source);
+        let _ = writeln!(
+            s,
+            "{:<17} beta_g {:>7}  beta_p {:>5}  {} — {} ({})",
+            p.id, p.beta_g, bp, p.domain, p.metric, p.source
+        );
     }
     let _ = write!(s, "{NMT_REAL_ID:<17} real data: 53 NMT learning-curve points of five models, held-out largest size");
     s
@@ -141,46 +155,93 @@ fn presets(as_json: bool) -> String {
 
 /// Validated state from the arguments and the file.
 fn state_of(args: &FitArgs) -> Result<(State, String), Failure> {
-    let model = ModelChoice::from_id(&args.model).ok_or_else(|| usage(format!("--model {}: use auto, power, power-floor or three-region", args.model)))?;
-    let loss = Loss::from_id(&args.loss).ok_or_else(|| usage(format!("--loss {}: use log or linear", args.loss)))?;
+    let model = ModelChoice::from_id(&args.model).ok_or_else(|| {
+        usage(format!(
+            "--model {}: use auto, power, power-floor or three-region",
+            args.model
+        ))
+    })?;
+    let loss = Loss::from_id(&args.loss)
+        .ok_or_else(|| usage(format!("--loss {}: use log or linear", args.loss)))?;
     let mut fixed = Vec::new();
     for f in &args.fix {
-        let (name, value) = f.split_once('=').ok_or_else(|| usage(format!("--fix {f}: write NAME=VALUE, e.g. gamma=0")))?;
-        let v: f64 = value.trim().parse().map_err(|_| usage(format!("--fix {f}: {value} is not a number")))?;
+        let (name, value) = f
+            .split_once('=')
+            .ok_or_else(|| usage(format!("--fix {f}: write NAME=VALUE, e.g. gamma=0")))?;
+        let v: f64 = value
+            .trim()
+            .parse()
+            .map_err(|_| usage(format!("--fix {f}: {value} is not a number")))?;
         fixed.push((name.trim().to_string(), v));
     }
-    for (flag, v) in [("--target-error", args.target_error), ("--target-accuracy", args.target_accuracy)] {
+    for (flag, v) in [
+        ("--target-error", args.target_error),
+        ("--target-accuracy", args.target_accuracy),
+    ] {
         if v.is_some_and(|v| !v.is_finite() || v < 0.0) {
             return Err(usage(format!("{flag} must be a finite number >= 0")));
         }
     }
     let accuracy = args.accuracy || args.target_accuracy.is_some();
     if args.accuracy && args.target_error.is_some() {
-        return Err(usage("--target-error with --accuracy: give the target as --target-accuracy"));
+        return Err(usage(
+            "--target-error with --accuracy: give the target as --target-accuracy",
+        ));
     }
     let (text, name) = match (&args.file, args.preset.as_deref()) {
         (Some(path), _) => {
-            let bytes = std::fs::read(path).map_err(|e| usage(format!("{}: {e}", path.display())))?;
-            let text = String::from_utf8(bytes).map_err(|e| usage(format!("{}: not UTF-8 text (byte {})", path.display(), e.utf8_error().valid_up_to())))?;
+            let bytes =
+                std::fs::read(path).map_err(|e| usage(format!("{}: {e}", path.display())))?;
+            let text = String::from_utf8(bytes).map_err(|e| {
+                usage(format!(
+                    "{}: not UTF-8 text (byte {})",
+                    path.display(),
+                    e.utf8_error().valid_up_to()
+                ))
+            })?;
             (text, path.display().to_string())
         }
-        (None, Some(id)) if id == NMT_REAL_ID => (NMT_REAL_CSV.to_string(), NMT_REAL_ID.to_string()),
+        (None, Some(id)) if id == NMT_REAL_ID => {
+            (NMT_REAL_CSV.to_string(), NMT_REAL_ID.to_string())
+        }
         (None, Some(_)) => (String::new(), String::new()),
-        (None, None) => return Err(usage("fit needs a FILE or --preset ID (see `scalefit presets`)")),
+        (None, None) => {
+            return Err(usage(
+                "fit needs a FILE or --preset ID (see `scalefit presets`)",
+            ))
+        }
     };
     if let Some(id) = args.preset.as_deref() {
         if id != NMT_REAL_ID && preset(id).is_none() {
-            return Err(usage(format!("--preset {id}: unknown; `scalefit presets` lists them")));
+            return Err(usage(format!(
+                "--preset {id}: unknown; `scalefit presets` lists them"
+            )));
         }
     }
     let anchor = match &args.anchor {
         None => None,
         Some(a) => {
-            let v: Vec<f64> = a.split(',').map(|s| s.trim().parse::<f64>()).collect::<Result<_, _>>().map_err(|_| usage(format!("--anchor {a}: write M,ERROR or M,ERROR,MODEL_SIZE")))?;
+            let v: Vec<f64> = a
+                .split(',')
+                .map(|s| s.trim().parse::<f64>())
+                .collect::<Result<_, _>>()
+                .map_err(|_| usage(format!("--anchor {a}: write M,ERROR or M,ERROR,MODEL_SIZE")))?;
             match v[..] {
-                [m, error] => Some(Anchor { m, error, model_size: None }),
-                [m, error, s] => Some(Anchor { m, error, model_size: Some(s) }),
-                _ => return Err(usage(format!("--anchor {a}: write M,ERROR or M,ERROR,MODEL_SIZE"))),
+                [m, error] => Some(Anchor {
+                    m,
+                    error,
+                    model_size: None,
+                }),
+                [m, error, s] => Some(Anchor {
+                    m,
+                    error,
+                    model_size: Some(s),
+                }),
+                _ => {
+                    return Err(usage(format!(
+                        "--anchor {a}: write M,ERROR or M,ERROR,MODEL_SIZE"
+                    )))
+                }
             }
         }
     };
@@ -188,7 +249,11 @@ fn state_of(args: &FitArgs) -> Result<(State, String), Failure> {
         text,
         columns: None,
         group: args.series.clone(),
-        metric: if accuracy { Metric::Accuracy } else { Metric::Error },
+        metric: if accuracy {
+            Metric::Accuracy
+        } else {
+            Metric::Error
+        },
         model,
         loss,
         target: args.target_error.or(args.target_accuracy),
@@ -212,9 +277,17 @@ fn fit(args: FitArgs) -> Result<String, Failure> {
     }
     let parsed = parse_state(&state);
     if let Some(first) = parsed.problems.first() {
-        let place = if first.line == 0 { name.clone() } else { format!("{name}:{}", first.line) };
+        let place = if first.line == 0 {
+            name.clone()
+        } else {
+            format!("{name}:{}", first.line)
+        };
         let more = parsed.problems.len() - 1;
-        let tail = if more > 0 { format!(" ({more} more problem{})", if more == 1 { "" } else { "s" }) } else { String::new() };
+        let tail = if more > 0 {
+            format!(" ({more} more problem{})", if more == 1 { "" } else { "s" })
+        } else {
+            String::new()
+        };
         if !args.skip_bad_rows || parsed.points.is_empty() {
             return Err(usage(format!("{place}: {}{tail}", first.message)));
         }
@@ -227,10 +300,19 @@ fn fit(args: FitArgs) -> Result<String, Failure> {
         // Exit 1 only when the optimiser itself failed; too few points or a bad
         // `--fix` are input errors (2).
         let AnalysisError::NoFit(errors) = &e;
-        let converge = errors.iter().any(|(_, e)| matches!(e, FitError::NoConvergence { .. }));
-        Failure { code: if converge { 1 } else { 2 }, message: format!("{name}: {e}") }
+        let converge = errors
+            .iter()
+            .any(|(_, e)| matches!(e, FitError::NoConvergence { .. }));
+        Failure {
+            code: if converge { 1 } else { 2 },
+            message: format!("{name}: {e}"),
+        }
     })?;
-    let mut out = if args.json { to_json(&analysis, parsed.points.len()).to_string() } else { report::text(&analysis, &parsed, &name) };
+    let mut out = if args.json {
+        to_json(&analysis, parsed.points.len()).to_string()
+    } else {
+        report::text(&analysis, &parsed, &name)
+    };
     if let Some(l) = permalink {
         if args.json {
             // JSON stays one object: the link goes in as a field.
@@ -310,8 +392,13 @@ fn to_json(a: &Analysis, n_points: usize) -> Value {
 
 /// A paper preset without data: the relative projection anchored at the user's point.
 fn relative(p: &Preset, state: &State, as_json: bool, permalink: Option<String>) -> String {
-    let anchor = state.anchor.clone().unwrap_or(Anchor { m: p.anchor.0, error: p.anchor.1, model_size: None });
-    let target_error = target(state).map(|t| t.error(state.metric == Metric::Accuracy && anchor.error > 1.0));
+    let anchor = state.anchor.clone().unwrap_or(Anchor {
+        m: p.anchor.0,
+        error: p.anchor.1,
+        model_size: None,
+    });
+    let target_error =
+        target(state).map(|t| t.error(state.metric == Metric::Accuracy && anchor.error > 1.0));
     let anchor_error = match state.metric {
         Metric::Accuracy => (if anchor.error > 1.0 { 100.0 } else { 1.0 }) - anchor.error,
         Metric::Error => anchor.error,
@@ -344,18 +431,42 @@ fn relative(p: &Preset, state: &State, as_json: bool, permalink: Option<String>)
         }
         return v.to_string();
     }
-    let mut s = format!("{} — {} ({})\nbeta_g = {}", p.id, p.domain, p.citation(), p.beta_g);
+    let mut s = format!(
+        "{} — {} ({})\nbeta_g = {}",
+        p.id,
+        p.domain,
+        p.citation(),
+        p.beta_g
+    );
     if let Some(b) = p.beta_p {
         let _ = write!(s, ", beta_p = {b}");
     }
-    let _ = write!(s, "\nanchored at m = {}, error = {}", fmt_num(anchor.m), fmt_num(anchor_error));
+    let _ = write!(
+        s,
+        "\nanchored at m = {}, error = {}",
+        fmt_num(anchor.m),
+        fmt_num(anchor_error)
+    );
     match (target_error, x) {
         (Some(t), Some(x)) => {
-            let model = model_x.map(|k| format!(", and a {}x larger model", fmt_num(k))).unwrap_or_default();
-            let _ = write!(s, "\nTo reach an error of {} you need about {}x more data ({} {}){model}.", fmt_num(t), fmt_num(x), fmt_num(x * anchor.m), p.unit);
+            let model = model_x
+                .map(|k| format!(", and a {}x larger model", fmt_num(k)))
+                .unwrap_or_default();
+            let _ = write!(
+                s,
+                "\nTo reach an error of {} you need about {}x more data ({} {}){model}.",
+                fmt_num(t),
+                fmt_num(x),
+                fmt_num(x * anchor.m),
+                p.unit
+            );
         }
         (Some(t), None) => {
-            let _ = write!(s, "\nAn error of {} cannot be projected from this anchor.", fmt_num(t));
+            let _ = write!(
+                s,
+                "\nAn error of {} cannot be projected from this anchor.",
+                fmt_num(t)
+            );
         }
         _ => {}
     }

@@ -6,14 +6,20 @@ use std::io::Write;
 use std::process::{Command, Output};
 
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_scalefit")).args(args).output().expect("runs")
+    Command::new(env!("CARGO_BIN_EXE_scalefit"))
+        .args(args)
+        .output()
+        .expect("runs")
 }
 
 fn file(name: &str, text: &str) -> String {
     let dir = std::env::temp_dir().join(format!("scalefit-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
-    std::fs::File::create(&path).unwrap().write_all(text.as_bytes()).unwrap();
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
     path.display().to_string()
 }
 
@@ -22,7 +28,11 @@ fn curve() -> String {
     for i in 0..12 {
         let m = 1000.0 * 2f64.powi(i);
         let noise = 1.0 + 0.003 * (((i * 7) % 5) as f64 - 2.0);
-        s += &format!("{m},{},{}\n", (41.2 * m.powf(-0.36) + 0.39) * noise, 5.0 * m.powf(0.7));
+        s += &format!(
+            "{m},{},{}\n",
+            (41.2 * m.powf(-0.36) + 0.39) * noise,
+            5.0 * m.powf(0.7)
+        );
     }
     s
 }
@@ -30,10 +40,32 @@ fn curve() -> String {
 #[test]
 fn json_has_the_spec_keys() {
     let path = file("curve.csv", &curve());
-    let out = run(&["fit", &path, "--json", "--bootstrap", "100", "--target-error", "0.6"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&[
+        "fit",
+        &path,
+        "--json",
+        "--bootstrap",
+        "100",
+        "--target-error",
+        "0.6",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    for key in ["model", "loss", "n_points", "params", "ci95", "ssr", "aicc", "warnings", "projection"] {
+    for key in [
+        "model",
+        "loss",
+        "n_points",
+        "params",
+        "ci95",
+        "ssr",
+        "aicc",
+        "warnings",
+        "projection",
+    ] {
         assert!(v.get(key).is_some(), "missing {key}");
     }
     assert_eq!(v["model"], "power-floor");
@@ -44,7 +76,13 @@ fn json_has_the_spec_keys() {
     let ci = v["ci95"]["beta_g"].as_array().unwrap();
     assert!(ci[0].as_f64().unwrap() < b && b < ci[1].as_f64().unwrap());
     let p = &v["projection"];
-    for key in ["target_error", "reachable", "data_size", "data_size_ci95", "model_size"] {
+    for key in [
+        "target_error",
+        "reachable",
+        "data_size",
+        "data_size_ci95",
+        "model_size",
+    ] {
         assert!(p.get(key).is_some(), "projection missing {key}");
     }
     assert_eq!(p["reachable"], true);
@@ -71,8 +109,21 @@ fn bad_rows_name_file_and_line_with_exit_2() {
     assert!(err.contains("bad.csv:3:"), "{err}");
     assert!(err.contains("not a number"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
-    let kept = run(&["fit", &path, "--skip-bad-rows", "--model", "power", "--bootstrap", "0"]);
-    assert_eq!(kept.status.code(), Some(0), "{}", String::from_utf8_lossy(&kept.stderr));
+    let kept = run(&[
+        "fit",
+        &path,
+        "--skip-bad-rows",
+        "--model",
+        "power",
+        "--bootstrap",
+        "0",
+    ]);
+    assert_eq!(
+        kept.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&kept.stderr)
+    );
 }
 
 #[test]
@@ -89,7 +140,12 @@ fn usage_errors_exit_2() {
         vec!["fit", "--preset", "nope"],
     ] {
         let out = run(&args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(!out.stderr.is_empty());
     }
 }
@@ -97,7 +153,17 @@ fn usage_errors_exit_2() {
 #[test]
 fn fixed_parameter_is_held() {
     let path = file("fix.csv", &curve());
-    let out = run(&["fit", &path, "--json", "--model", "power-floor", "--fix", "gamma=0.39", "--bootstrap", "0"]);
+    let out = run(&[
+        "fit",
+        &path,
+        "--json",
+        "--model",
+        "power-floor",
+        "--fix",
+        "gamma=0.39",
+        "--bootstrap",
+        "0",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["params"]["gamma"], 0.39);
 }
@@ -106,10 +172,28 @@ fn fixed_parameter_is_held() {
 fn presets_and_relative_projection() {
     let out = run(&["presets"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    for id in ["nmt", "word-lm", "char-lm", "imagenet-top1", "imagenet-top5", "speech-ds2", "speech-attention", "nmt-real"] {
+    for id in [
+        "nmt",
+        "word-lm",
+        "char-lm",
+        "imagenet-top1",
+        "imagenet-top5",
+        "speech-ds2",
+        "speech-attention",
+        "nmt-real",
+    ] {
         assert!(text.contains(id), "{id}");
     }
-    let out = run(&["fit", "--preset", "imagenet-top1", "--anchor", "1e6,0.25,2.5e7", "--target-error", "0.2", "--json"]);
+    let out = run(&[
+        "fit",
+        "--preset",
+        "imagenet-top1",
+        "--anchor",
+        "1e6,0.25,2.5e7",
+        "--target-error",
+        "0.2",
+        "--json",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let x = v["projection"]["data_multiplier"].as_f64().unwrap();
     assert!((x - (0.2f64 / 0.25).powf(1.0 / -0.309)).abs() < 1e-9);
@@ -119,7 +203,16 @@ fn presets_and_relative_projection() {
 
 #[test]
 fn real_nmt_backtest() {
-    let out = run(&["fit", "--preset", "nmt-real", "--series", "Dec-only", "--json", "--bootstrap", "0"]);
+    let out = run(&[
+        "fit",
+        "--preset",
+        "nmt-real",
+        "--series",
+        "Dec-only",
+        "--json",
+        "--bootstrap",
+        "0",
+    ]);
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["n_points"], 10);
@@ -130,11 +223,23 @@ fn real_nmt_backtest() {
 #[test]
 fn link_round_trips() {
     let path = file("link.csv", &curve());
-    let out = run(&["fit", &path, "--json", "--bootstrap", "0", "--target-error", "0.45", "--link", "https://example.org/scalefit/"]);
+    let out = run(&[
+        "fit",
+        &path,
+        "--json",
+        "--bootstrap",
+        "0",
+        "--target-error",
+        "0.45",
+        "--link",
+        "https://example.org/scalefit/",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let link = v["permalink"].as_str().unwrap();
     assert!(link.starts_with("https://example.org/scalefit/#s="));
-    let state = scalefit_core::permalink::decode(scalefit_core::permalink::payload_of(link).unwrap()).unwrap();
+    let state =
+        scalefit_core::permalink::decode(scalefit_core::permalink::payload_of(link).unwrap())
+            .unwrap();
     assert_eq!(state.text, curve());
     assert_eq!(state.target, Some(0.45));
 }

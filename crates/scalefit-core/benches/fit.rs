@@ -22,7 +22,10 @@ fn cases() -> Vec<Case> {
 }
 
 fn find<'a>(cases: &'a [Case], form: &str, n: usize) -> &'a Case {
-    cases.iter().find(|c| c.form == form && c.loss == "log" && c.m.len() == n).unwrap()
+    cases
+        .iter()
+        .find(|c| c.form == form && c.loss == "log" && c.m.len() == n)
+        .unwrap()
 }
 
 fn fits(c: &mut Criterion) {
@@ -30,10 +33,14 @@ fn fits(c: &mut Criterion) {
     let opts = FitOptions::default();
     for form in Form::ALL {
         let case = find(&cases, form.id(), 20);
-        c.bench_function(&format!("fit {} (20 points, log)", form.id()), |b| b.iter(|| fit_form(&case.m, &case.y, form, &opts).unwrap()));
+        c.bench_function(&format!("fit {} (20 points, log)", form.id()), |b| {
+            b.iter(|| fit_form(&case.m, &case.y, form, &opts).unwrap())
+        });
     }
     let case = find(&cases, "power-floor", 20);
-    c.bench_function("fit auto (20 points, log)", |b| b.iter(|| fit_choice(&case.m, &case.y, ModelChoice::Auto, &opts).unwrap()));
+    c.bench_function("fit auto (20 points, log)", |b| {
+        b.iter(|| fit_choice(&case.m, &case.y, ModelChoice::Auto, &opts).unwrap())
+    });
 }
 
 fn boot(c: &mut Criterion) {
@@ -43,7 +50,9 @@ fn boot(c: &mut Criterion) {
     let fit = fit_form(&case.m, &case.y, Form::ThreeRegion, &opts).unwrap();
     let mut g = c.benchmark_group("bootstrap");
     g.sample_size(10);
-    g.bench_function("three-region, 50 points, 1000 resamples", |b| b.iter(|| bootstrap(&case.m, &case.y, &fit, &opts, 1000, 1).unwrap()));
+    g.bench_function("three-region, 50 points, 1000 resamples", |b| {
+        b.iter(|| bootstrap(&case.m, &case.y, &fit, &opts, 1000, 1).unwrap())
+    });
     g.finish();
 }
 

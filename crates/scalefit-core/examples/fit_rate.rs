@@ -19,7 +19,10 @@ struct Case {
 }
 
 fn rate(cases: &[&Case], form: Form, loss: Loss) -> f64 {
-    let opts = FitOptions { loss, fixed: vec![] };
+    let opts = FitOptions {
+        loss,
+        fixed: vec![],
+    };
     let start = Instant::now();
     let mut fits = 0usize;
     while start.elapsed() < Duration::from_secs(2) {
@@ -32,26 +35,37 @@ fn rate(cases: &[&Case], form: Form, loss: Loss) -> f64 {
 }
 
 fn main() {
-    let cases: Vec<Case> = serde_json::from_str(include_str!("../tests/data/reference.json")).unwrap();
+    let cases: Vec<Case> =
+        serde_json::from_str(include_str!("../tests/data/reference.json")).unwrap();
     let mut out = serde_json::Map::new();
     println!("{:<14} {:>6} {:>12}", "form", "loss", "fits/s");
     for loss in [Loss::Log, Loss::Linear] {
         let mut per = serde_json::Map::new();
         for form in Form::ALL {
-            let mine: Vec<&Case> = cases.iter().filter(|c| c.form == form.id() && c.loss == loss.id()).collect();
+            let mine: Vec<&Case> = cases
+                .iter()
+                .filter(|c| c.form == form.id() && c.loss == loss.id())
+                .collect();
             let r = rate(&mine, form, loss);
             println!("{:<14} {:>6} {:>12.0}", form.id(), loss.id(), r);
             per.insert(form.id().into(), r.into());
         }
         out.insert(loss.id().into(), per.into());
     }
-    let c = cases.iter().find(|c| c.form == "three-region" && c.loss == "log" && c.m.len() == 50).unwrap();
+    let c = cases
+        .iter()
+        .find(|c| c.form == "three-region" && c.loss == "log" && c.m.len() == 50)
+        .unwrap();
     let opts = FitOptions::default();
     let fit = fit_form(&c.m, &c.y, Form::ThreeRegion, &opts).unwrap();
     let t = Instant::now();
     let b = bootstrap(&c.m, &c.y, &fit, &opts, 1000, 1).unwrap();
     let secs = t.elapsed().as_secs_f64();
-    println!("bootstrap three-region, 50 points, 1000 resamples: {:.1} ms ({} failed)", secs * 1e3, b.failed);
+    println!(
+        "bootstrap three-region, 50 points, 1000 resamples: {:.1} ms ({} failed)",
+        secs * 1e3,
+        b.failed
+    );
     out.insert("bootstrap_1000_three_region_50_s".into(), secs.into());
     println!("{}", serde_json::Value::Object(out));
 }

@@ -629,8 +629,16 @@ fn profile_grid(form: Form, loss: Loss, data: &Data, holds: &Holds) -> Vec<Vec<N
         // The basis is exp(b x_i) with x = ln m (power forms) or ln(1 + m/m0); on the
         // uniform beta grid each step multiplies it by exp(db x_i): one product per
         // point instead of one exp.
-        let x: &[f64] = if form == Form::ThreeRegion { &l } else { &data.ln_m };
-        let db = if betas.len() > 1 { betas[1] - betas[0] } else { 0.0 };
+        let x: &[f64] = if form == Form::ThreeRegion {
+            &l
+        } else {
+            &data.ln_m
+        };
+        let db = if betas.len() > 1 {
+            betas[1] - betas[0]
+        } else {
+            0.0
+        };
         let b0 = betas.first().copied().unwrap_or(0.0);
         let mut basis: Vec<f64> = x.iter().map(|v| (b0 * v).exp()).collect();
         let step: Vec<f64> = x.iter().map(|v| (db * v).exp()).collect();
@@ -672,7 +680,10 @@ fn profile_grid(form: Form, loss: Loss, data: &Data, holds: &Holds) -> Vec<Vec<N
                             }
                         }
                     }
-                    Node { params: p, ssr: approx_ssr }
+                    Node {
+                        params: p,
+                        ssr: approx_ssr,
+                    }
                 }
                 None => Node {
                     params: p,
@@ -726,7 +737,10 @@ fn grid_minima(grid: &[Vec<Node>], keep: usize) -> Vec<([f64; 4], (usize, usize)
     // would find the same optimum twice.
     let mut kept: Vec<([f64; 4], (usize, usize))> = Vec::new();
     for (node, (r, c)) in minima {
-        if kept.iter().any(|(_, (kr, kc))| r.abs_diff(*kr) <= 2 && c.abs_diff(*kc) <= 2) {
+        if kept
+            .iter()
+            .any(|(_, (kr, kc))| r.abs_diff(*kr) <= 2 && c.abs_diff(*kc) <= 2)
+        {
             continue;
         }
         kept.push((node.params, (r, c)));
