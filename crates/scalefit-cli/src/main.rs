@@ -32,7 +32,7 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Fit a learning curve from a CSV/TSV file (or a preset).
-    Fit(FitArgs),
+    Fit(Box<FitArgs>),
     /// List the paper's domains usable with `fit --preset`.
     Presets {
         /// Print JSON.
@@ -127,7 +127,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<String, Failure> {
     match cli.command {
         Command::Presets { json } => Ok(presets(json)),
-        Command::Fit(args) => fit(args),
+        Command::Fit(args) => fit(*args),
     }
 }
 

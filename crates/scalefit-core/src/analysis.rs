@@ -68,6 +68,9 @@ pub struct Comparison {
     pub k: usize,
     /// Why the form was not fitted.
     pub error: Option<String>,
+    /// The fit itself, kept so checks need not refit.
+    #[serde(skip)]
+    pub fit: Option<Fit>,
 }
 
 /// `s = sigma * m^beta_p`, fitted as a line in log-log space (sizes span decades).
@@ -152,6 +155,9 @@ pub struct Analysis {
     pub regions: Option<Regions>,
     /// Fit-health warnings.
     pub warnings: Vec<Warning>,
+    /// The warnings that depend only on the point fit (computed once).
+    #[serde(skip)]
+    point_warnings: Vec<Warning>,
     /// Smallest and largest fitted size.
     pub m_range: (f64, f64),
     /// Sizes and errors fitted.
@@ -229,9 +235,10 @@ pub fn fit_choice(
             form: f.form,
             ssr: Some(f.ssr),
             aicc: f.aicc.is_finite().then_some(f.aicc),
-            delta_aicc: (f.aicc.is_finite() && best.aicc.is_finite()).then(|| f.aicc - best.aicc),
+            delta_aicc: (f.aicc.is_finite() && best.aicc.is_finite()).then_some(f.aicc - best.aicc),
             k: f.k,
             error: None,
+            fit: Some(f.clone()),
         })
         .collect();
     comparison.extend(errors.iter().map(|(f, e)| Comparison {
@@ -241,6 +248,7 @@ pub fn fit_choice(
         delta_aicc: None,
         k: f.n_params(),
         error: Some(e.to_string()),
+        fit: None,
     }));
     comparison.sort_by_key(|c| c.form);
     Ok((best, comparison))
@@ -282,7 +290,7 @@ pub fn analyze_point(
     let hi = m.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let held: Vec<(f64, f64)> = held_out.iter().map(|p| (p.m, p.error)).collect();
     let backtest = if held.is_empty() {
-        backtest_largest(&m, &y, options)
+        backtest_largest(&m, &y, &fit, options)
     } else {
         Some(predict(&fit, &held, m.len(), true))
     };
@@ -296,6 +304,7 @@ pub fn analyze_point(
         backtest,
         regions,
         warnings: Vec::new(),
+        point_warnings: Vec::new(),
         m_range: (lo, hi),
         m,
         y,
@@ -303,6 +312,7 @@ pub fn analyze_point(
         held_out: held,
         options: options.clone(),
     };
+    a.point_warnings = point_health(&a);
     a.refresh();
     Ok(a)
 }
@@ -400,7 +410,8 @@ impl Analysis {
             .options
             .target_error
             .map(|t| project(&self.fit, samples, t, self.m_range.1, size_model.as_ref()));
-        self.warnings = health(self);
+        self.warnings = self.point_warnings.clone();
+        self.warnings.extend(interval_health(self));
     }
 
     /// 95% interval of parameter `i`, when the bootstrap ran.
@@ -437,7 +448,12 @@ fn predict(fit: &Fit, held: &[(f64, f64)], n_train: usize, flagged: bool) -> Bac
 }
 
 /// Holds out the `k` largest distinct sizes, refits the same choice on the rest.
-fn backtest_largest(m: &[f64], y: &[f64], options: &AnalysisOptions) -> Option<Backtest> {
+fn backtest_largest(
+    m: &[f64],
+    y: &[f64],
+    chosen: &Fit,
+    options: &AnalysisOptions,
+) -> Option<Backtest> {
     if options.backtest_k == 0 {
         return None;
     }
@@ -445,7 +461,8 @@ fn backtest_largest(m: &[f64], y: &[f64], options: &AnalysisOptions) -> Option<B
     distinct.sort_by(f64::total_cmp);
     distinct.dedup();
     let cut = *distinct.get(distinct.len().checked_sub(options.backtest_k)?)?;
-    let (train, held): (Vec<(f64, f64)>, Vec<(f64, f64)>) = m
+    type Pairs = Vec<(f64, f64)>;
+    let (train, held): (Pairs, Pairs) = m
         .iter()
         .copied()
         .zip(y.iter().copied())
@@ -454,7 +471,20 @@ fn backtest_largest(m: &[f64], y: &[f64], options: &AnalysisOptions) -> Option<B
         return None;
     }
     let (tm, ty): (Vec<f64>, Vec<f64>) = train.iter().copied().unzip();
-    let (fit, _) = fit_choice(&tm, &ty, options.model, &options.fit).ok()?;
+    // The form chosen on all the data, refitted on the smaller sizes: the backtest
+    // asks whether that law predicts, not which law the fewer points would pick.
+    let mut fixed = options.fit.fixed.clone();
+    fixed.retain(|(n, _)| chosen.form.param_index(n).is_some());
+    let fit = fit_form(
+        &tm,
+        &ty,
+        chosen.form,
+        &FitOptions {
+            loss: options.fit.loss,
+            fixed,
+        },
+    )
+    .ok()?;
     Some(predict(&fit, &held, train.len(), false))
 }
 
@@ -480,8 +510,8 @@ fn warn(code: &'static str, message: String) -> Warning {
     Warning { code, message }
 }
 
-/// Fit-health checks of SPEC section 1.
-fn health(a: &Analysis) -> Vec<Warning> {
+/// Fit-health checks of SPEC section 1 that depend on the point fit only.
+fn point_health(a: &Analysis) -> Vec<Warning> {
     let mut w = Vec::new();
     let fit = &a.fit;
     let (lo, hi) = a.m_range;
@@ -512,15 +542,24 @@ fn health(a: &Analysis) -> Vec<Warning> {
     // Small-data contamination: a pure power law fitted while three-region, with its
     // knee inside the data, explains the points clearly better.
     if matches!(fit.form, Form::Power | Form::PowerFloor) {
-        if let Ok(tr) = fit_form(
-            &a.m,
-            &a.y,
-            Form::ThreeRegion,
-            &FitOptions {
-                loss: fit.loss,
-                fixed: Vec::new(),
-            },
-        ) {
+        let known = a
+            .comparison
+            .iter()
+            .find(|c| c.form == Form::ThreeRegion)
+            .and_then(|c| c.fit.clone());
+        let three = known.or_else(|| {
+            fit_form(
+                &a.m,
+                &a.y,
+                Form::ThreeRegion,
+                &FitOptions {
+                    loss: fit.loss,
+                    fixed: Vec::new(),
+                },
+            )
+            .ok()
+        });
+        if let Some(tr) = three {
             let m0 = tr.param("m0").unwrap_or(0.0);
             if tr.aicc + 4.0 < fit.aicc && m0 > lo && m0 < hi {
                 w.push(warn(
@@ -530,6 +569,19 @@ fn health(a: &Analysis) -> Vec<Warning> {
             }
         }
     }
+    if !fit.converged {
+        w.push(warn(
+            "not-converged",
+            "the optimiser stopped before its convergence test was met: the fit may be imprecise"
+                .into(),
+        ));
+    }
+    w
+}
+
+/// Checks of the bootstrap and the projection, redone when either changes.
+fn interval_health(a: &Analysis) -> Vec<Warning> {
+    let mut w = Vec::new();
     if let Some(b) = &a.bootstrap {
         if b.failed * 20 > b.requested {
             w.push(warn(
@@ -547,13 +599,6 @@ fn health(a: &Analysis) -> Vec<Warning> {
                 w.push(warn("far-extrapolation", format!("the target lies {:.1} decades beyond the largest size: treat the projection as a rough guide", x.log10())));
             }
         }
-    }
-    if !fit.converged {
-        w.push(warn(
-            "not-converged",
-            "the optimiser stopped before its convergence test was met: the fit may be imprecise"
-                .into(),
-        ));
     }
     w
 }
