@@ -1,0 +1,331 @@
+//! The checks every fuzz target runs on one input, shared with the core's
+//! `tests/regressions.rs` (which includes this file with `#[path]`), so that a crash
+//! input kept under `crates/scalefit-core/tests/data/fuzz-regressions/<target>/` is
+//! replayed in the normal `cargo test` through the very code the fuzzer ran.
+//!
+//! A check that fails panics: libFuzzer records the input as a crash, the test fails.
+//! Only `std` and the core's own dependencies are used here.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use scalefit_core::analysis::{analyze, Analysis, AnalysisOptions};
+use scalefit_core::fit::FitOptions;
+use scalefit_core::model::{Form, Loss, ModelChoice};
+use scalefit_core::parse::{parse, Columns, Metric, ParseOptions, Parsed, Point, Scale};
+use scalefit_core::permalink::{decode, encode, State};
+
+/// Parse options every parse input is read with: detection, log loss, accuracy, and
+/// an explicit mapping with every optional column and a series that may be absent.
+pub fn parse_option_sets() -> Vec<ParseOptions> {
+    vec![
+        ParseOptions::default(),
+        ParseOptions {
+            log_loss: true,
+            ..ParseOptions::default()
+        },
+        ParseOptions {
+            metric: Metric::Accuracy,
+            scale: Scale::Auto,
+            log_loss: true,
+            ..ParseOptions::default()
+        },
+        ParseOptions {
+            columns: Some(Columns {
+                size: 1,
+                error: 0,
+                model_size: Some(2),
+                group: Some(3),
+                held_out: Some(4),
+            }),
+            group: Some("a".into()),
+            metric: Metric::Accuracy,
+            scale: Scale::Percent,
+            log_loss: false,
+        },
+    ]
+}
+
+/// Parse target: lossy UTF-8, parsed with every option set, invariants checked.
+pub fn parse_case(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    for options in parse_option_sets() {
+        let parsed = parse(&text, &options);
+        check_parsed(&text, &options, &parsed);
+    }
+}
+
+/// The parser's contract: problem lines are 0 or real lines and sorted; every point
+/// (fitted or held out) has a real line, a finite size > 0, a finite error >= 0 (> 0
+/// with log loss) and a finite model size > 0 if any.
+pub fn check_parsed(text: &str, options: &ParseOptions, parsed: &Parsed) {
+    let n_lines = text.lines().count();
+    for p in &parsed.problems {
+        assert!(
+            p.line <= n_lines,
+            "problem line {} beyond the {n_lines} lines: {p:?}",
+            p.line
+        );
+    }
+    assert!(
+        parsed.problems.windows(2).all(|w| w[0].line <= w[1].line),
+        "problems not in line order: {:?}",
+        parsed.problems
+    );
+    for p in parsed.points.iter().chain(&parsed.held_out) {
+        check_point(p, n_lines, options.log_loss);
+    }
+}
+
+fn check_point(p: &Point, n_lines: usize, log_loss: bool) {
+    assert!(
+        (1..=n_lines).contains(&p.line),
+        "point line {} not in 1..={n_lines}: {p:?}",
+        p.line
+    );
+    assert!(p.m.is_finite() && p.m > 0.0, "bad size: {p:?}");
+    assert!(p.error.is_finite() && p.error >= 0.0, "bad error: {p:?}");
+    if log_loss {
+        assert!(p.error > 0.0, "error 0 with log loss: {p:?}");
+    }
+    if let Some(s) = p.model_size {
+        assert!(s.is_finite() && s > 0.0, "bad model size: {p:?}");
+    }
+}
+
+/// Permalink target. The first byte picks what the rest is: 0 a payload as typed
+/// (lossy UTF-8), 1 raw bytes behind base64url (version byte + deflate stream), 2 a
+/// JSON document behind a valid version byte and deflate (the schema layer).
+pub fn permalink_case(data: &[u8]) {
+    let Some((&mode, rest)) = data.split_first() else {
+        check_payload("");
+        return;
+    };
+    match mode % 3 {
+        0 => check_payload(&String::from_utf8_lossy(rest)),
+        1 => check_payload(&URL_SAFE_NO_PAD.encode(rest)),
+        _ => {
+            let mut bytes = vec![scalefit_core::permalink::VERSION];
+            bytes.extend(miniz_oxide::deflate::compress_to_vec(rest, 6));
+            check_payload(&URL_SAFE_NO_PAD.encode(bytes));
+        }
+    }
+}
+
+/// Decodes `payload`; a state that decodes must encode and decode back to itself,
+/// bit for bit.
+pub fn check_payload(payload: &str) {
+    let Ok(state) = decode(payload) else {
+        return;
+    };
+    let again = encode(&state);
+    match decode(&again) {
+        Ok(back) => assert_same_state(&state, &back),
+        Err(e) => panic!("a decoded state does not survive encode -> decode: {e}; {state:?}"),
+    }
+}
+
+/// Equality with floats compared by their bits (`-0.0` differs from `0.0`).
+pub fn assert_same_state(a: &State, b: &State) {
+    assert_eq!(a, b);
+    let bits = |s: &State| -> Vec<u64> {
+        let mut v: Vec<u64> = s.fixed.iter().map(|(_, x)| x.to_bits()).collect();
+        v.extend(s.target.map(f64::to_bits));
+        if let Some(an) = &s.anchor {
+            v.push(an.m.to_bits());
+            v.push(an.error.to_bits());
+            v.extend(an.model_size.map(f64::to_bits));
+        }
+        v
+    };
+    assert_eq!(bits(a), bits(b), "float bits differ: {a:?} vs {b:?}");
+}
+
+/// Reads fuzz bytes as numbers; past the end every read gives 0.
+#[derive(Debug)]
+pub struct Bytes<'a> {
+    data: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Bytes<'a> {
+    /// Reader over `data`.
+    pub fn new(data: &'a [u8]) -> Self {
+        Bytes { data, pos: 0 }
+    }
+
+    /// Next byte, 0 past the end.
+    pub fn u8(&mut self) -> u8 {
+        let b = self.data.get(self.pos).copied().unwrap_or(0);
+        self.pos += 1;
+        b
+    }
+
+    /// Next little-endian u16.
+    pub fn u16(&mut self) -> u16 {
+        u16::from_le_bytes([self.u8(), self.u8()])
+    }
+
+    /// Next little-endian u64.
+    pub fn u64(&mut self) -> u64 {
+        let mut b = [0u8; 8];
+        for x in &mut b {
+            *x = self.u8();
+        }
+        u64::from_le_bytes(b)
+    }
+
+    /// A float from a wide distribution: raw bits (NaN, infinities, subnormals),
+    /// special values, the previous value again (duplicates), or a log-uniform
+    /// magnitude over 1e-300..1e300 (sometimes negative).
+    pub fn f64(&mut self, previous: f64) -> f64 {
+        let tag = self.u8();
+        match tag % 8 {
+            0 => f64::from_bits(self.u64()),
+            1 => {
+                const SPECIAL: [f64; 16] = [
+                    0.0,
+                    -0.0,
+                    f64::INFINITY,
+                    f64::NEG_INFINITY,
+                    f64::NAN,
+                    f64::MIN_POSITIVE,
+                    5e-324,
+                    f64::MAX,
+                    1e-300,
+                    1e300,
+                    1.0,
+                    0.5,
+                    1e3,
+                    1e6,
+                    1e9,
+                    -1.0,
+                ];
+                SPECIAL[usize::from(self.u8()) % SPECIAL.len()]
+            }
+            2 => previous,
+            t => {
+                let e = -300.0 + 600.0 * f64::from(self.u16()) / 65535.0;
+                let v = 10f64.powf(e);
+                if t == 7 && tag & 0x80 != 0 {
+                    -v
+                } else {
+                    v
+                }
+            }
+        }
+    }
+
+    /// A well-behaved float: log-uniform over 10^lo..10^hi, or the previous value.
+    pub fn f64_in(&mut self, previous: f64, lo: f64, hi: f64) -> f64 {
+        let tag = self.u8();
+        if tag % 8 == 0 {
+            return previous;
+        }
+        10f64.powf(lo + (hi - lo) * f64::from(self.u16()) / 65535.0)
+    }
+}
+
+/// Names `fixed` can use, including one no form has.
+pub const PARAM_NAMES: [&str; 7] = ["alpha", "beta_g", "gamma", "eps0", "m0", "beta_p", "delta"];
+
+/// Decodes fuzz bytes into points, held-out points and options (bootstrap of at most
+/// 3 resamples).
+pub fn fit_input(data: &[u8]) -> (Vec<Point>, Vec<Point>, AnalysisOptions) {
+    let mut b = Bytes::new(data);
+    let flags = b.u8();
+    let model = match flags % 4 {
+        0 => ModelChoice::Auto,
+        1 => ModelChoice::Form(Form::Power),
+        2 => ModelChoice::Form(Form::PowerFloor),
+        _ => ModelChoice::Form(Form::ThreeRegion),
+    };
+    let loss = if flags & 4 == 0 { Loss::Log } else { Loss::Linear };
+    // Bit 3: well-behaved values (positive, moderate) so the fitter itself is
+    // exercised, not only input validation; otherwise anything goes.
+    let tame = flags & 8 != 0;
+    let bootstrap = usize::from((flags >> 4) % 4);
+    let seed = u64::from(b.u8());
+    let n = usize::from(b.u8() % 24);
+    let n_held = usize::from(b.u8() % 3);
+    let mut points = Vec::with_capacity(n + n_held);
+    let (mut pm, mut pe) = (1.0, 1.0);
+    for i in 0..n + n_held {
+        let (m, e) = if tame {
+            (b.f64_in(pm, 0.0, 9.0), b.f64_in(pe, -4.0, 1.0))
+        } else {
+            (b.f64(pm), b.f64(pe))
+        };
+        let with_size = b.u8();
+        let model_size = (with_size % 4 == 0).then(|| {
+            if tame {
+                b.f64_in(1e6, 3.0, 10.0)
+            } else {
+                b.f64(1e6)
+            }
+        });
+        points.push(Point {
+            line: i + 1,
+            m,
+            error: e,
+            model_size,
+        });
+        (pm, pe) = (m, e);
+    }
+    let held_out = points.split_off(n);
+    let opt = b.u8();
+    let target_error = (opt % 2 == 1).then(|| b.f64(0.1));
+    let backtest_k = usize::from((opt >> 1) % 3);
+    let fixed = if (opt >> 3) % 4 == 0 {
+        let name = PARAM_NAMES[usize::from(b.u8()) % PARAM_NAMES.len()];
+        vec![(name.to_string(), b.f64(0.0))]
+    } else {
+        Vec::new()
+    };
+    let preset_beta_p = ((opt >> 5) % 2 == 1).then(|| {
+        let beta = b.f64(0.5);
+        let s = ((opt >> 6) % 2 == 1).then(|| b.f64(1e6));
+        (beta, s)
+    });
+    let options = AnalysisOptions {
+        model,
+        fit: FitOptions { loss, fixed },
+        bootstrap,
+        seed,
+        target_error,
+        backtest_k,
+        preset_beta_p,
+    };
+    (points, held_out, options)
+}
+
+/// Fit target: the whole analysis (point fit, small bootstrap, projection, backtest,
+/// warnings) of a decoded input; an `Ok` result must hold only finite fit numbers.
+pub fn fit_case(data: &[u8]) {
+    let (points, held_out, options) = fit_input(data);
+    if let Ok(a) = analyze(&points, &held_out, &options) {
+        check_analysis(&a);
+    }
+}
+
+/// What an `Ok` analysis guarantees: finite parameters, SSR and correlations, an AICc
+/// that is a number (`+inf` when undefined), finite bootstrap refits.
+pub fn check_analysis(a: &Analysis) {
+    let f = &a.fit;
+    assert_eq!(f.params.len(), f.form.n_params(), "{f:?}");
+    assert!(f.params.iter().all(|v| v.is_finite()), "non-finite params: {f:?}");
+    assert!(f.ssr.is_finite() && f.ssr >= 0.0, "bad ssr: {f:?}");
+    assert!(!f.aicc.is_nan(), "NaN aicc: {f:?}");
+    assert!(
+        f.correlation.iter().flatten().all(|v| v.is_finite()),
+        "non-finite correlation: {f:?}"
+    );
+    for c in &a.comparison {
+        assert!(c.ssr.is_none_or(f64::is_finite), "bad comparison ssr: {c:?}");
+    }
+    if let Some(b) = &a.bootstrap {
+        assert!(
+            b.samples.iter().flatten().all(|v| v.is_finite()),
+            "non-finite bootstrap refit"
+        );
+    }
+}
