@@ -319,6 +319,13 @@ pub fn check_analysis(a: &Analysis) {
         f.correlation.iter().flatten().all(|v| v.is_finite()),
         "non-finite correlation: {f:?}"
     );
+    // The fitted curve is defined at every fitted point (positive under log loss):
+    // otherwise the SSR only counts the fitter's "outside the domain" penalty.
+    for &m in &a.m {
+        let v = f.eval(m);
+        let ok = v.is_finite() && (f.loss == Loss::Linear || v > 0.0);
+        assert!(ok, "fitted value {v} at m = {m} outside the domain: {f:?}");
+    }
     for c in &a.comparison {
         assert!(c.ssr.is_none_or(f64::is_finite), "bad comparison ssr: {c:?}");
     }

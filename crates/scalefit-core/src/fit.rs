@@ -280,9 +280,12 @@ struct Problem<'a> {
     form: Form,
     loss: Loss,
     data: &'a Data,
-    /// Internal full parameter vector (`ln m0` at index 1 for three-region).
+    /// Internal full parameter vector (`ln m0` at index 1 for three-region; `sqrt
+    /// gamma` at the floor's index when `squared_floor`).
     full: [f64; 4],
     free: &'a [usize],
+    /// Search over `v` with `gamma = v^2`, so every step stays feasible (`gamma >= 0`).
+    squared_floor: bool,
 }
 
 impl Problem<'_> {
@@ -290,6 +293,9 @@ impl Problem<'_> {
         let mut p = self.full;
         if self.form == Form::ThreeRegion {
             p[1] = p[1].exp();
+        }
+        if let (true, Some(gi)) = (self.squared_floor, self.form.gamma_index()) {
+            p[gi] = p[gi] * p[gi];
         }
         p
     }
@@ -336,6 +342,9 @@ impl LeastSquaresProblem<f64, Dyn, Dyn> for Problem<'_> {
                 Loss::Linear => 1.0,
                 Loss::Log => 1.0 / v,
             };
+            if let (true, Some(gi)) = (self.squared_floor, self.form.gamma_index()) {
+                g[gi] *= 2.0 * self.full[gi];
+            }
             for (k, &j) in self.free.iter().enumerate() {
                 jac[(i, k)] = g[j] * scale;
             }
@@ -434,7 +443,11 @@ fn lm() -> LevenbergMarquardt<f64> {
 }
 
 /// Levenberg-Marquardt from `start` (natural values; held entries are overwritten).
-/// Leaves the `gamma >= 0` bound? Then redone with `gamma` held at 0.
+///
+/// The floor is searched as `gamma = v^2`, which keeps every step feasible, so an
+/// interior optimum is found even when the unconstrained one has `gamma < 0`. When the
+/// result ends near the bound, the fit is also redone with `gamma` held at 0 (where
+/// `v^2` converges slowly) and the better of the two is kept.
 pub(crate) fn polish(
     form: Form,
     loss: Loss,
@@ -444,32 +457,63 @@ pub(crate) fn polish(
 ) -> Option<Local> {
     let mut p = start.to_vec();
     holds.apply(&mut p);
-    let local = polish_free(form, loss, data, holds, &p)?;
-    match form.gamma_index() {
-        Some(gi) if !holds.held[gi] && local.params[gi] < 0.0 => {
-            let mut pinned = holds.clone();
-            pinned.held[gi] = true;
-            pinned.values[gi] = 0.0;
-            let mut q = local.params.clone();
-            q[gi] = 0.0;
-            let mut from_start = p.clone();
-            from_start[gi] = 0.0;
-            let a = polish_free(form, loss, data, &pinned, &q);
-            let b = polish_free(form, loss, data, &pinned, &from_start);
-            let mut best = match (a, b) {
-                (Some(a), Some(b)) => Some(if b.ssr < a.ssr { b } else { a }),
-                (a, b) => a.or(b),
-            }?;
-            best.floor_at_bound = true;
-            Some(best)
-        }
-        _ => Some(local),
+    let Some(gi) = form.gamma_index().filter(|&gi| !holds.held[gi]) else {
+        return polish_free(form, loss, data, holds, &p, false);
+    };
+    let scale = data.y.iter().fold(0.0f64, |s, v| s.max(v.abs()));
+    let mut inner = p.clone();
+    if inner[gi] <= 0.0 {
+        // v = 0 is a stationary point of v^2: start just inside the bound instead.
+        inner[gi] = 1e-3 * scale;
     }
+    let interior = polish_free(form, loss, data, holds, &inner, true);
+    let near_bound = interior
+        .as_ref()
+        .is_none_or(|l| l.params[gi] <= 1e-6 * scale || !l.converged);
+    if !near_bound {
+        return interior;
+    }
+    let mut pinned = holds.clone();
+    pinned.held[gi] = true;
+    pinned.values[gi] = 0.0;
+    let mut candidates = vec![interior];
+    let mut from_start = p.clone();
+    from_start[gi] = 0.0;
+    candidates.push(
+        polish_free(form, loss, data, &pinned, &from_start, false).map(|l| Local {
+            floor_at_bound: true,
+            ..l
+        }),
+    );
+    if let Some(l) = candidates.first().and_then(|c| c.clone()) {
+        let mut q = l.params;
+        q[gi] = 0.0;
+        candidates.push(
+            polish_free(form, loss, data, &pinned, &q, false).map(|l| Local {
+                floor_at_bound: true,
+                ..l
+            }),
+        );
+    }
+    candidates
+        .into_iter()
+        .flatten()
+        .min_by(|a, b| a.ssr.total_cmp(&b.ssr))
 }
 
-fn polish_free(form: Form, loss: Loss, data: &Data, holds: &Holds, start: &[f64]) -> Option<Local> {
+fn polish_free(
+    form: Form,
+    loss: Loss,
+    data: &Data,
+    holds: &Holds,
+    start: &[f64],
+    squared_floor: bool,
+) -> Option<Local> {
     let free = holds.free(form);
-    let full = to_internal(form, start);
+    let mut full = to_internal(form, start);
+    if let (true, Some(gi)) = (squared_floor, form.gamma_index()) {
+        full[gi] = full[gi].max(0.0).sqrt();
+    }
     if !full.iter().take(form.n_params()).all(|v| v.is_finite()) {
         return None;
     }
@@ -479,6 +523,7 @@ fn polish_free(form: Form, loss: Loss, data: &Data, holds: &Holds, start: &[f64]
         data,
         full,
         free: &free,
+        squared_floor,
     };
     let (converged_params, converged) = if free.is_empty() {
         (problem.natural(), true)
@@ -494,7 +539,15 @@ fn polish_free(form: Form, loss: Loss, data: &Data, holds: &Holds, start: &[f64]
     let mut params = converged_params[..form.n_params()].to_vec();
     holds.apply(&mut params);
     let s = ssr(form, loss, data, &params);
-    s.is_finite().then_some(Local {
+    // A parameter can run off to infinity while the SSR stays finite (three-region
+    // with m0 = inf is a constant curve), and a curve outside the loss's domain at a
+    // point (not finite, or <= 0 under log loss) only scores the finite penalty of
+    // `residual`: neither is a fit.
+    let in_domain = data.m.iter().all(|&m| {
+        let v = form.eval(&params, m);
+        v.is_finite() && (loss == Loss::Linear || v > 0.0)
+    });
+    (s.is_finite() && in_domain && params.iter().all(|v| v.is_finite())).then_some(Local {
         params,
         ssr: s,
         converged,
@@ -515,7 +568,7 @@ fn linear_solve(
     free: [bool; 2],
     gamma_slot: Option<usize>,
 ) -> Option<([f64; 2], f64)> {
-    let (mut s00, mut s01, mut s11, mut r0, mut r1, mut tt) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    let (mut s00, mut s01, mut s11, mut r0, mut r1) = (0.0, 0.0, 0.0, 0.0, 0.0);
     for i in 0..y.len() {
         let wi2 = w[i] * w[i];
         let t = y[i] - offset[i];
@@ -525,24 +578,35 @@ fn linear_solve(
         s11 += wi2 * b * b;
         r0 += wi2 * a * t;
         r1 += wi2 * b * t;
-        tt += wi2 * t * t;
     }
-    // At the least-squares solution, SSR = t't - c'r.
+    // The residual is summed directly rather than as t't - c'r: near-collinear
+    // bases (beta_g near 0 against the constant of the floor) would cancel to 0.
+    let weighted_ssr = |c: [f64; 2]| -> f64 {
+        let mut ssr = 0.0;
+        for i in 0..y.len() {
+            let r = w[i] * (y[i] - offset[i] - c[0] * phi[i][0] - c[1] * phi[i][1]);
+            ssr += r * r;
+        }
+        ssr
+    };
     let solve = |free: [bool; 2]| -> Option<([f64; 2], f64)> {
-        let (c, explained) = match free {
+        let c = match free {
             [true, true] => {
                 let det = s00 * s11 - s01 * s01;
                 if det.abs() <= 1e-300 || !det.is_finite() {
                     return None;
                 }
-                let c = [(r0 * s11 - r1 * s01) / det, (s00 * r1 - s01 * r0) / det];
-                (c, c[0] * r0 + c[1] * r1)
+                [(r0 * s11 - r1 * s01) / det, (s00 * r1 - s01 * r0) / det]
             }
-            [true, false] => ([r0 / s00, f64::NAN], r0 * r0 / s00),
-            [false, true] => ([f64::NAN, r1 / s11], r1 * r1 / s11),
-            [false, false] => ([f64::NAN, f64::NAN], 0.0),
+            [true, false] => [r0 / s00, f64::NAN],
+            [false, true] => [f64::NAN, r1 / s11],
+            [false, false] => [f64::NAN, f64::NAN],
         };
-        let ssr = (tt - explained).max(0.0);
+        let used = [
+            if c[0].is_nan() { 0.0 } else { c[0] },
+            if c[1].is_nan() { 0.0 } else { c[1] },
+        ];
+        let ssr = weighted_ssr(used);
         (ssr.is_finite() && c.iter().all(|v| !v.is_infinite())).then_some((c, ssr))
     };
     let (c, ssr) = solve(free)?;
@@ -900,6 +964,7 @@ fn correlation(
         data,
         full: to_internal(form, params),
         free,
+        squared_floor: false,
     };
     let Some(j) = problem.jacobian() else {
         return Vec::new();

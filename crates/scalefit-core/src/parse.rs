@@ -164,10 +164,17 @@ pub fn parse_number(text: &str) -> Option<(f64, bool)> {
     if s.is_empty() {
         return None;
     }
-    if let Some((base, exp)) = s.split_once('^') {
-        let (b, _) = parse_number(base)?;
-        let (e, _) = parse_number(exp)?;
-        return Some((b.powf(e), percent));
+    if s.contains('^') {
+        // Right-associative like the recursion it replaces (`2^3^2` = 2^9), but a loop:
+        // a cell of thousands of `2^` overflowed the stack. No piece holds a `^`, so
+        // each `parse_number` below returns without recursing further.
+        let mut pieces = s.rsplit('^');
+        let (mut v, _) = parse_number(pieces.next()?)?;
+        for base in pieces {
+            let (b, _) = parse_number(base)?;
+            v = b.powf(v);
+        }
+        return Some((v, percent));
     }
     let (body, mult) = match s.as_bytes().last() {
         Some(b'k' | b'K') => (&s[..s.len() - 1], 1e3),
@@ -542,9 +549,12 @@ pub fn parse(text: &str, options: &ParseOptions) -> Parsed {
 
     // Series: keep the chosen one (or the first).
     if let Some(gc) = columns.group {
+        // A set beside the ordered list: a linear `contains` per row made 100,000
+        // distinct series names take seconds (quadratic).
+        let mut known: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for (_, f) in records.iter().skip(data_start) {
             if let Some(g) = f.get(gc) {
-                if !out.groups.contains(g) {
+                if known.insert(g.as_str()) {
                     out.groups.push(g.clone());
                 }
             }
@@ -690,7 +700,11 @@ pub fn parse(text: &str, options: &ParseOptions) -> Parsed {
     };
     out.percent = percent;
     let full = if percent { 100.0 } else { 1.0 };
-    let mut seen: Vec<(f64, f64, usize)> = Vec::new();
+    // First line of each (size, error), keyed by bits (sizes are > 0 and errors finite;
+    // `+ 0.0` folds -0 into 0): a linear search per row was quadratic, seconds for
+    // 100,000 rows.
+    let mut seen: std::collections::HashMap<(u64, u64), usize> =
+        std::collections::HashMap::new();
     for r in raws {
         let error = match options.metric {
             Metric::Error => r.v,
@@ -720,14 +734,15 @@ pub fn parse(text: &str, options: &ParseOptions) -> Parsed {
             ));
             continue;
         }
-        if let Some((_, _, first)) = seen.iter().find(|(m, e, _)| *m == r.m && *e == error) {
+        let key = ((r.m + 0.0).to_bits(), (error + 0.0).to_bits());
+        if let Some(first) = seen.get(&key) {
             out.problems.push(problem(
                 r.line,
                 format!("duplicate of line {first}; counted once"),
             ));
             continue;
         }
-        seen.push((r.m, error, r.line));
+        seen.insert(key, r.line);
         let p = Point {
             line: r.line,
             m: r.m,

@@ -1,0 +1,121 @@
+//! The fitter must find the global minimum, not a local one: on seeded noisy curves,
+//! its SSR may not exceed the best SSR of a dense brute-force scan of the exact
+//! profile (the nonlinear parameters held on a fine grid, the rest fitted).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // reason: tests
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use scalefit_core::fit::{fit_form, FitOptions};
+use scalefit_core::model::{Form, Loss};
+
+/// A noisy curve of `form` with random, realistic parameters.
+fn curve(form: Form, rng: &mut ChaCha8Rng) -> (Vec<f64>, Vec<f64>) {
+    let n = rng.random_range(8..30);
+    let lo: f64 = rng.random_range(1.0..4.0);
+    let hi = lo + rng.random_range(2.0..5.0);
+    let m: Vec<f64> = (0..n)
+        .map(|i| 10f64.powf(lo + (hi - lo) * i as f64 / (n - 1) as f64))
+        .collect();
+    let b = -rng.random_range(0.05..0.8);
+    let p: Vec<f64> = match form {
+        Form::Power => vec![rng.random_range(1.0..20.0), b],
+        Form::PowerFloor => vec![rng.random_range(1.0..50.0), b, rng.random_range(0.01..0.5)],
+        Form::ThreeRegion => vec![
+            rng.random_range(0.5..1.0),
+            10f64.powf(rng.random_range(lo..hi)),
+            b - 0.3,
+            rng.random_range(0.01..0.3),
+        ],
+    };
+    let noise = rng.random_range(0.002..0.05);
+    let y = m
+        .iter()
+        .map(|&v| form.eval(&p, v) * (1.0 + noise * (rng.random::<f64>() * 2.0 - 1.0)))
+        .collect();
+    (m, y)
+}
+
+/// Best SSR over a dense grid of the nonlinear parameters, each node fitted exactly.
+fn brute_force(form: Form, loss: Loss, m: &[f64], y: &[f64]) -> f64 {
+    let (lo, hi) = (m[0].log10(), m[m.len() - 1].log10());
+    let betas: Vec<f64> = (0..=60).map(|k| -2.5 + 3.0 * k as f64 / 60.0).collect();
+    let m0s: Vec<Option<f64>> = match form {
+        Form::ThreeRegion => (0..=30)
+            .map(|k| Some(10f64.powf(lo - 2.0 + (hi - lo + 3.0) * k as f64 / 30.0)))
+            .collect(),
+        _ => vec![None],
+    };
+    let mut best = f64::INFINITY;
+    for &b in &betas {
+        for m0 in &m0s {
+            let mut fixed = vec![("beta_g".to_string(), b)];
+            if let Some(m0) = m0 {
+                fixed.push(("m0".to_string(), *m0));
+            }
+            if let Ok(f) = fit_form(m, y, form, &FitOptions { loss, fixed }) {
+                if f.ssr < best {
+                    best = f.ssr;
+                    if std::env::var("SCAN_DEBUG").is_ok() {
+                        eprintln!("scan best {best:e} at {:?}", f.params);
+                    }
+                }
+            }
+        }
+    }
+    best
+}
+
+#[test]
+fn never_worse_than_a_dense_scan() {
+    let mut rng = ChaCha8Rng::seed_from_u64(2017);
+    let cases = std::env::var("SCAN_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if cfg!(debug_assertions) { 3 } else { 12 });
+    let mut failures = Vec::new();
+    for form in [Form::PowerFloor, Form::ThreeRegion] {
+        for loss in Loss::ALL {
+            for case in 0..cases {
+                let (m, y) = curve(form, &mut rng);
+                let fit = fit_form(
+                    &m,
+                    &y,
+                    form,
+                    &FitOptions {
+                        loss,
+                        fixed: vec![],
+                    },
+                )
+                .unwrap();
+                let scan = brute_force(form, loss, &m, &y);
+                if std::env::var("SCAN_DEBUG").is_ok() {
+                    eprintln!(
+                        "{form:?} {loss:?} {case}: m {:e}..{:e} fit {:e} {:?}",
+                        m[0],
+                        m[m.len() - 1],
+                        fit.ssr,
+                        fit.params
+                    );
+                }
+                if fit.ssr > scan * (1.0 + 1e-9) + 1e-300 {
+                    if std::env::var("SCAN_DEBUG").is_ok() {
+                        eprintln!(
+                            "DATA {}",
+                            serde_json::json!({"form": form.id(), "loss": loss.id(), "m": m, "y": y})
+                        );
+                    }
+                    failures.push(format!(
+                        "{form:?} {loss:?} case {case}: fit {:e} > scan {:e} ({:?})",
+                        fit.ssr, scan, fit.params
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} local optima:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

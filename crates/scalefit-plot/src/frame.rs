@@ -1,0 +1,98 @@
+//! Where a drawn plot landed, so the app can map mouse positions to data for hover tooltips.
+
+use crate::scale::log10_of;
+
+/// The plotting rectangle of a drawn chart and the log10 data ranges it shows.
+///
+/// Pixels are in the backend's coordinate space (for a canvas: canvas pixels, not CSS
+/// pixels), and the rectangle's edges are inclusive. Both axes are log10 scale.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlotFrame {
+    pub plot_left: i32,
+    pub plot_top: i32,
+    pub plot_right: i32,
+    pub plot_bottom: i32,
+    /// `(log10 min, log10 max)` of the x axis.
+    pub x_range: (f64, f64),
+    /// `(log10 min, log10 max)` of the y axis.
+    pub y_range: (f64, f64),
+}
+
+impl PlotFrame {
+    pub fn contains(&self, px: i32, py: i32) -> bool {
+        (self.plot_left..=self.plot_right).contains(&px)
+            && (self.plot_top..=self.plot_bottom).contains(&py)
+    }
+
+    /// Data coordinates `(x, y)` under a pixel, or `None` outside the plotting area.
+    pub fn to_data(&self, px: i32, py: i32) -> Option<(f64, f64)> {
+        if !self.contains(px, py) {
+            return None;
+        }
+        let tx = fraction(px, self.plot_left, self.plot_right)?;
+        // Pixel rows grow downwards while y grows upwards.
+        let ty = fraction(py, self.plot_bottom, self.plot_top)?;
+        let x = lerp(self.x_range, tx);
+        let y = lerp(self.y_range, ty);
+        Some((10f64.powf(x), 10f64.powf(y)))
+    }
+
+    /// The pixel showing data point `(x, y)`, or `None` if it is not positive and finite or
+    /// lies outside the visible ranges. Rounds exactly like plotters, so hover highlights
+    /// land on the drawn markers.
+    pub fn to_pixel(&self, x: f64, y: f64) -> Option<(i32, i32)> {
+        let tx = position(self.x_range, x)?;
+        let ty = position(self.y_range, y)?;
+        Some((
+            map_like_plotters(tx, self.plot_left, self.plot_right),
+            map_like_plotters(ty, self.plot_bottom, self.plot_top),
+        ))
+    }
+
+    /// Index of the point nearest to pixel `(px, py)` within `max_distance` pixels, for tooltips.
+    pub fn nearest(
+        &self,
+        px: i32,
+        py: i32,
+        points: &[(f64, f64)],
+        max_distance: f64,
+    ) -> Option<usize> {
+        points
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &(x, y))| {
+                let (qx, qy) = self.to_pixel(x, y)?;
+                let d = f64::from(qx - px).hypot(f64::from(qy - py));
+                (d <= max_distance).then_some((i, d))
+            })
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(i, _)| i)
+    }
+}
+
+fn fraction(p: i32, from: i32, to: i32) -> Option<f64> {
+    let len = f64::from(to) - f64::from(from);
+    (len != 0.0).then(|| (f64::from(p) - f64::from(from)) / len)
+}
+
+fn lerp((lo, hi): (f64, f64), t: f64) -> f64 {
+    lo + t * (hi - lo)
+}
+
+/// Position of `v` along a log10 range as a fraction in `[0, 1]`.
+fn position((lo, hi): (f64, f64), v: f64) -> Option<f64> {
+    let t = (log10_of(v)? - lo) / (hi - lo);
+    // A hair of tolerance so points exactly on the frame edge still map.
+    (t.is_finite() && (-1e-9..=1.0 + 1e-9).contains(&t)).then_some(t.clamp(0.0, 1.0))
+}
+
+/// plotters' linear pixel mapping (`RangedCoordf64::map`): floor towards the far end with a
+/// 1e-3 nudge.
+fn map_like_plotters(t: f64, from: i32, to: i32) -> i32 {
+    let len = f64::from(to - from);
+    if len >= 0.0 {
+        from + (len * t + 1e-3).floor() as i32
+    } else {
+        from + (len * t - 1e-3).ceil() as i32
+    }
+}

@@ -1,0 +1,94 @@
+//! The model-size plot: parameters needed against training-set size m, log-log, with the
+//! projected size at the target.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::chart::{self, band_extent, clean, xs, ys, Axes};
+use crate::scale::{format_tick, log10_of, LogRange};
+use crate::{PlotError, PlotFrame, Theme};
+
+/// Everything the model-size plot shows, in data units; unplottable values are skipped.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModelSizePlot {
+    /// `(m, model size)` measurements; filled markers.
+    pub points: Vec<(f64, f64)>,
+    /// Fitted curve samples. Sample it out to the projected m if the line should reach it.
+    pub curve: Vec<(f64, f64)>,
+    /// `(m, lo, hi)` 95% band; may be empty.
+    pub band: Vec<(f64, f64, f64)>,
+    /// `(m*, size*)`: the projected model size at the target, marked with a diamond and
+    /// dashed guides to both axes.
+    pub projected: Option<(f64, f64)>,
+    pub x_label: String,
+    pub y_label: String,
+}
+
+/// Draws the model-size plot onto `root` and returns the frame for hover lookups. With
+/// nothing plottable, `root` shows "No data to plot" and the result is [`PlotError::NoData`].
+pub fn draw_model_size<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    plot: &ModelSizePlot,
+    theme: &Theme,
+) -> Result<PlotFrame, PlotError> {
+    chart::clear(root, theme)?;
+    let points = clean(&plot.points);
+    let curve = clean(&plot.curve);
+    let projected = plot
+        .projected
+        .filter(|&(x, y)| log10_of(x).is_some() && log10_of(y).is_some());
+    let extra: Vec<_> = projected.into_iter().collect();
+    let series = [&points, &curve, &extra];
+    let x = LogRange::covering(series.iter().flat_map(|s| xs(s)));
+    let core_y = LogRange::covering(series.iter().flat_map(|s| ys(s)));
+    let Some(axes) = Axes::new(x, band_extent(core_y, &plot.band)) else {
+        return Err(chart::no_data(root, theme));
+    };
+
+    let (mut chart, frame) = chart::build(root, &axes, 0, theme)?;
+    chart::draw_mesh(&mut chart, &plot.x_label, &plot.y_label, theme)?;
+    chart::draw_band(&mut chart, &axes, &plot.band, theme)?;
+    chart::draw_line(&mut chart, &curve, theme.fit, "power-law fit", theme)?;
+    chart::draw_points(&mut chart, &points, theme.point, true, "measured", theme)?;
+    if let Some(p) = projected {
+        draw_projection(&mut chart, &axes, p, theme)?;
+    }
+    chart::draw_border(&chart, theme)?;
+    let ink: Vec<_> = series.into_iter().flatten().copied().collect();
+    chart::draw_legend(&mut chart, &axes, &ink, theme)?;
+    root.present()?;
+    Ok(frame)
+}
+
+/// A diamond at the projection, with dashed guides to both axes so m* and the size can be
+/// read off.
+fn draw_projection<'a, DB: DrawingBackend + 'a>(
+    chart: &mut chart::LogChart<'a, DB>,
+    axes: &Axes,
+    (x, y): (f64, f64),
+    theme: &Theme,
+) -> Result<(), PlotError> {
+    let color = theme.extrapolation;
+    let guide = color.mix(0.6).stroke_width(theme.px(1));
+    let (x0, y0) = (axes.x.min_value(), axes.y.min_value());
+    let path = [(x0, y), (x, y), (x, y0)];
+    chart.draw_series(DashedLineSeries::new(
+        path,
+        theme.ipx(5),
+        theme.ipx(4),
+        guide,
+    ))?;
+    let fill = color.filled();
+    let label = format!("projected: {} at m = {}", format_tick(y), format_tick(x));
+    let diamond = |size: i32| vec![(0, -size), (size, 0), (0, size), (-size, 0)];
+    let (big, small, mid) = (theme.ipx(7), theme.ipx(6), theme.ipx(10));
+    chart
+        .draw_series(std::iter::once(
+            EmptyElement::at((x, y)) + Polygon::new(diamond(big), fill),
+        ))?
+        .label(label)
+        .legend(move |(lx, ly)| {
+            EmptyElement::at((lx + mid, ly)) + Polygon::new(diamond(small), fill)
+        });
+    Ok(())
+}

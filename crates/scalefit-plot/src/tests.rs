@@ -1,0 +1,397 @@
+//! Rendering tests through the SVG backend: expected elements appear, bad input never panics.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use plotters::prelude::*;
+
+use crate::chart::{self, Axes};
+use crate::scale::{format_tick, ticks, LogRange};
+use crate::*;
+
+fn hex(c: RGBColor) -> String {
+    format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
+}
+
+/// `<tag ...>` elements of an SVG document that contain every given fragment.
+fn elements<'s>(svg: &'s str, tag: &str, fragments: &[&str]) -> Vec<&'s str> {
+    svg.split('<')
+        .filter(|e| e.starts_with(&format!("{tag} ")))
+        .filter(|e| fragments.iter().all(|f| e.contains(f)))
+        .collect()
+}
+
+fn power_law(m: f64) -> f64 {
+    0.02 + 3.0 * m.powf(-0.35)
+}
+
+fn learning_curve() -> LearningCurvePlot {
+    let ms = [100.0, 300.0, 1e3, 3e3, 1e4, 3e4, 1e5, 3e5];
+    let curve_ms: Vec<f64> = (0..50)
+        .map(|i| 10f64.powf(2.0 + 3.5 * i as f64 / 49.0))
+        .collect();
+    let ext_ms: Vec<f64> = (0..30)
+        .map(|i| 10f64.powf(5.5 + 1.5 * i as f64 / 29.0))
+        .collect();
+    LearningCurvePlot {
+        points: ms.iter().map(|&m| (m, power_law(m) * 1.03)).collect(),
+        held_out: vec![(1e6, power_law(1e6) * 0.97), (2e6, power_law(2e6))],
+        curve: curve_ms.iter().map(|&m| (m, power_law(m))).collect(),
+        band: curve_ms
+            .iter()
+            .map(|&m| (m, power_law(m) * 0.9, power_law(m) * 1.1))
+            .collect(),
+        extrapolation: ext_ms.iter().map(|&m| (m, power_law(m))).collect(),
+        target: Some(0.035),
+        regions: vec![
+            (50.0, 300.0, "small data".into()),
+            (300.0, 1e6, "power law".into()),
+            (1e6, 1e9, "irreducible".into()),
+        ],
+        x_label: "training set size m".into(),
+        y_label: "generalization error".into(),
+    }
+}
+
+fn model_size() -> ModelSizePlot {
+    let size = |m: f64| 50.0 * m.powf(0.7);
+    let ms = [1e3, 3e3, 1e4, 3e4, 1e5];
+    let curve_ms: Vec<f64> = (0..40)
+        .map(|i| 10f64.powf(3.0 + 4.0 * i as f64 / 39.0))
+        .collect();
+    ModelSizePlot {
+        points: ms.iter().map(|&m| (m, size(m) * 1.05)).collect(),
+        curve: curve_ms.iter().map(|&m| (m, size(m))).collect(),
+        band: curve_ms
+            .iter()
+            .map(|&m| (m, size(m) * 0.7, size(m) * 1.4))
+            .collect(),
+        projected: Some((1e7, size(1e7))),
+        x_label: "training set size m".into(),
+        y_label: "parameters".into(),
+    }
+}
+
+#[test]
+fn learning_curve_svg_has_every_element() {
+    let theme = Theme::light();
+    let svg = render_learning_curve_svg(&learning_curve(), &theme, 800, 500).unwrap();
+
+    // 8 fitted points + 1 legend marker, filled; 2 held-out + 1 legend marker, hollow.
+    let fill = format!("fill=\"{}\"", hex(theme.point));
+    assert_eq!(elements(&svg, "circle", &[&fill]).len(), 9);
+    let ring = format!("stroke=\"{}\"", hex(theme.held_out));
+    assert_eq!(elements(&svg, "circle", &[&ring, "fill=\"none\""]).len(), 3);
+
+    let fit = format!("stroke=\"{}\"", hex(theme.fit));
+    let fit_lines = elements(&svg, "polyline", &[&fit]);
+    assert!(
+        fit_lines.iter().any(|l| l.matches(',').count() >= 40),
+        "fit curve drawn as one long polyline"
+    );
+
+    let dash = format!("stroke=\"{}\"", hex(theme.extrapolation));
+    assert!(
+        elements(&svg, "polyline", &[&dash]).len() >= 8,
+        "extrapolation is dashed"
+    );
+
+    let target = format!("stroke=\"{}\"", hex(theme.target));
+    let target_lines = elements(&svg, "polyline", &[&target]);
+    assert!(!target_lines.is_empty());
+    let ys: Vec<&str> = target_lines[0]
+        .split("points=\"")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .filter_map(|p| p.split(',').nth(1))
+        .collect();
+    assert!(
+        ys.len() == 2 && ys[0] == ys[1].trim_end_matches('"'),
+        "target line is horizontal"
+    );
+
+    let band = format!("fill=\"{}\"", hex(theme.band));
+    assert_eq!(elements(&svg, "polygon", &[&band]).len(), 1);
+    for text in [
+        "small data",
+        "power law",
+        "irreducible",
+        "target 0.035",
+        "training set size m",
+    ] {
+        assert!(svg.contains(text), "missing {text}");
+    }
+    // Tick labels in compact notation.
+    assert!(svg.contains("\n1k\n") && svg.contains("\n1M\n") && svg.contains("\n0.05\n"));
+}
+
+#[test]
+fn model_size_svg_has_every_element() {
+    let theme = Theme::dark();
+    let svg = render_model_size_svg(&model_size(), &theme, 800, 500).unwrap();
+    let fill = format!("fill=\"{}\"", hex(theme.point));
+    assert_eq!(elements(&svg, "circle", &[&fill]).len(), 6);
+    let fit = format!("stroke=\"{}\"", hex(theme.fit));
+    assert!(!elements(&svg, "polyline", &[&fit]).is_empty());
+    // Band polygon, projection diamond and its legend marker.
+    assert_eq!(
+        elements(&svg, "polygon", &[&format!("fill=\"{}\"", hex(theme.band))]).len(),
+        1
+    );
+    let diamond = format!("fill=\"{}\"", hex(theme.extrapolation));
+    assert_eq!(elements(&svg, "polygon", &[&diamond]).len(), 2);
+    assert!(svg.contains("projected:"));
+    assert!(svg.contains(&format!("fill=\"{}\"", hex(theme.background))));
+}
+
+fn try_learning(plot: &LearningCurvePlot, w: u32, h: u32) -> Result<String, PlotError> {
+    render_learning_curve_svg(plot, &Theme::light(), w, h)
+}
+
+#[test]
+fn empty_inputs_report_no_data() {
+    assert_eq!(
+        try_learning(&LearningCurvePlot::default(), 640, 400),
+        Err(PlotError::NoData)
+    );
+    let only_target = LearningCurvePlot {
+        target: Some(0.1),
+        ..Default::default()
+    };
+    assert_eq!(try_learning(&only_target, 640, 400), Err(PlotError::NoData));
+    assert_eq!(
+        render_model_size_svg(&ModelSizePlot::default(), &Theme::dark(), 640, 400),
+        Err(PlotError::NoData)
+    );
+}
+
+#[test]
+fn degenerate_inputs_never_panic() {
+    let bad = [
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        -1.0,
+        0.0,
+        1e-320,
+        1e300,
+        -1e300,
+        f64::MAX,
+        f64::MIN_POSITIVE,
+    ];
+    let mut cases = vec![
+        LearningCurvePlot {
+            points: vec![(1000.0, 0.1)],
+            ..Default::default()
+        },
+        LearningCurvePlot {
+            points: vec![(1000.0, 0.1), (1000.0, 0.1)],
+            curve: vec![(1000.0, 0.1)],
+            band: vec![(1000.0, 0.0, 0.2)],
+            extrapolation: vec![(1000.0, 0.1)],
+            regions: vec![
+                (1.0, 10.0, "far away".into()),
+                (f64::NAN, 5.0, String::new()),
+            ],
+            ..Default::default()
+        },
+        LearningCurvePlot {
+            points: vec![(1e300, 1e300), (1e-300, 1e-300)],
+            curve: vec![(1e-300, 1e300), (1e300, 1e-300)],
+            band: vec![
+                (1e-300, -1.0, 1e308),
+                (1e300, f64::NAN, 1.0),
+                (1e10, 1e-308, 1e308),
+            ],
+            target: Some(1e300),
+            regions: vec![(0.0, f64::INFINITY, "everything".into())],
+            ..Default::default()
+        },
+    ];
+    for &a in &bad {
+        for &b in &bad {
+            cases.push(LearningCurvePlot {
+                points: vec![(a, b), (b, a), (10.0, 0.5)],
+                held_out: vec![(a, a)],
+                curve: vec![(a, b), (100.0, 0.3), (b, a)],
+                band: vec![(a, b, a), (100.0, a, b), (1e4, -1.0, b)],
+                extrapolation: vec![(b, b), (a, 0.2)],
+                target: Some(a),
+                regions: vec![(a, b, "r".into())],
+                ..Default::default()
+            });
+        }
+    }
+    for plot in &cases {
+        for (w, h) in [(800, 500), (120, 90), (0, 0), (1, 1), (4000, 30)] {
+            let r = try_learning(plot, w, h);
+            assert!(
+                r.is_ok() || matches!(r, Err(PlotError::TooSmall { .. })),
+                "{r:?}"
+            );
+        }
+    }
+    for &a in &bad {
+        let plot = ModelSizePlot {
+            points: vec![(a, a), (1e3, 1e6)],
+            curve: vec![(a, 1.0), (1e3, 1e6), (1e4, a)],
+            band: vec![(a, a, a), (1e3, -5.0, 1e7)],
+            projected: Some((a, 1e9)),
+            ..Default::default()
+        };
+        for (w, h) in [(800, 500), (10, 10)] {
+            let r = render_model_size_svg(&plot, &Theme::light(), w, h);
+            assert!(
+                r.is_ok() || matches!(r, Err(PlotError::TooSmall { .. })),
+                "{r:?}"
+            );
+        }
+    }
+    let only_bad = LearningCurvePlot {
+        points: vec![(f64::NAN, -1.0), (0.0, 1.0)],
+        ..Default::default()
+    };
+    assert_eq!(try_learning(&only_bad, 640, 400), Err(PlotError::NoData));
+}
+
+#[test]
+fn frame_matches_plotters_and_round_trips() {
+    let mut svg = String::new();
+    let root = SVGBackend::with_string(&mut svg, (700, 450)).into_drawing_area();
+    let axes = Axes::new(
+        LogRange::covering([100.0, 1e6]),
+        LogRange::covering([0.01, 0.8]),
+    )
+    .unwrap();
+    let (chart, frame) = chart::build(&root, &axes, 0, &Theme::light()).unwrap();
+    assert!(frame.plot_left < frame.plot_right && frame.plot_top < frame.plot_bottom);
+    for &(x, y) in &[
+        (100.0, 0.01),
+        (1e6, 0.8),
+        (3162.0, 0.1),
+        (250.0, 0.5),
+        (77_777.0, 0.0123),
+    ] {
+        let px = frame.to_pixel(x, y).unwrap();
+        assert_eq!(px, chart.backend_coord(&(x, y)), "({x}, {y})");
+        let (dx, dy) = frame.to_data(px.0, px.1).unwrap();
+        // One pixel spans about (4 decades / ~600 px) of x; allow a couple of pixels.
+        assert!((dx.log10() - x.log10()).abs() < 0.02, "{dx} vs {x}");
+        assert!((dy.log10() - y.log10()).abs() < 0.02, "{dy} vs {y}");
+    }
+    let corner = frame.to_data(frame.plot_left, frame.plot_bottom).unwrap();
+    assert!((corner.0.log10() - frame.x_range.0).abs() < 1e-9);
+    assert!((corner.1.log10() - frame.y_range.0).abs() < 1e-9);
+    assert_eq!(frame.to_data(frame.plot_left - 1, frame.plot_top), None);
+    assert_eq!(frame.to_pixel(-1.0, 0.1), None);
+    assert_eq!(frame.to_pixel(1e12, 0.1), None);
+    assert_eq!(frame.to_pixel(f64::NAN, 0.1), None);
+
+    let pts = [(1e3, 0.1), (1e4, 0.05)];
+    let (px, py) = frame.to_pixel(1e4, 0.05).unwrap();
+    assert_eq!(frame.nearest(px + 2, py - 1, &pts, 6.0), Some(1));
+    assert_eq!(
+        frame.nearest(frame.plot_left, frame.plot_top, &pts, 6.0),
+        None
+    );
+}
+
+#[test]
+fn draw_returns_the_frame_it_used() {
+    let mut svg = String::new();
+    let root = SVGBackend::with_string(&mut svg, (640, 400)).into_drawing_area();
+    let frame = draw_learning_curve(&root, &learning_curve(), &Theme::light()).unwrap();
+    let (x, y) = (1e3, power_law(1e3));
+    let (px, py) = frame.to_pixel(x, y).unwrap();
+    let (dx, dy) = frame.to_data(px, py).unwrap();
+    assert!((dx / x - 1.0).abs() < 0.05 && (dy / y - 1.0).abs() < 0.05);
+    // The frame sits inside the canvas with room for labels on the left and bottom.
+    assert!(frame.plot_left > 40 && frame.plot_bottom < 400 - 30 && frame.plot_right < 640);
+}
+
+#[test]
+fn ticks_are_readable() {
+    let wide = ticks(LogRange { lo: 1.8, hi: 6.3 });
+    assert_eq!(wide.major, vec![100.0, 1e3, 1e4, 1e5, 1e6]);
+    assert!(wide.minor.contains(&200.0));
+
+    let huge = ticks(LogRange {
+        lo: -300.0,
+        hi: 300.0,
+    });
+    assert!(huge.major.len() <= 8 && huge.major.len() >= 4);
+
+    let errors = ticks(LogRange { lo: -1.6, hi: -0.4 });
+    let labels: Vec<String> = errors.major.iter().map(|&v| format_tick(v)).collect();
+    assert_eq!(labels, ["0.03", "0.05", "0.1", "0.2", "0.3"]);
+    let errors = ticks(LogRange {
+        lo: -1.62,
+        hi: -0.06,
+    });
+    let labels: Vec<String> = errors.major.iter().map(|&v| format_tick(v)).collect();
+    assert_eq!(labels, ["0.05", "0.1", "0.2", "0.5"]);
+
+    // Half a decade (the narrowest axis) still gets several well-spread labels.
+    for lo in [-2.0, -1.37, -1.25, 0.0, 0.02, 2.75, 2.9] {
+        let r = LogRange { lo, hi: lo + 0.5 };
+        let t = ticks(r);
+        assert!((3..=8).contains(&t.major.len()), "{lo}: {t:?}");
+        let logs: Vec<f64> = t.major.iter().map(|v| v.log10()).collect();
+        assert!(
+            logs[0] - r.lo < 0.25 && r.hi - logs[logs.len() - 1] < 0.25,
+            "{lo}: {t:?}"
+        );
+    }
+}
+
+#[test]
+fn tick_labels_are_compact() {
+    let cases = [
+        (1.0, "1"),
+        (20.0, "20"),
+        (0.05, "0.05"),
+        (0.1234, "0.123"),
+        (1.5, "1.5"),
+        (1000.0, "1k"),
+        (2500.0, "2.5k"),
+        (1e4, "10k"),
+        (1e6, "1M"),
+        (1.2e9, "1.2B"),
+        (3e12, "3T"),
+        (1e-5, "1e-5"),
+        (2.5e-5, "2.5e-5"),
+        (1e20, "1e20"),
+        (999_999.0, "1M"),
+        (10f64.powi(-5), "1e-5"),
+        (0.0, "0"),
+    ];
+    for (v, want) in cases {
+        assert_eq!(format_tick(v), want, "{v}");
+    }
+}
+
+#[test]
+#[ignore = "writes /tmp/plot-example*.svg for eyeballing"]
+fn write_examples() {
+    let lc = render_learning_curve_svg(&learning_curve(), &Theme::light(), 800, 500).unwrap();
+    std::fs::write("/tmp/plot-example.svg", lc).unwrap();
+    let lc = render_learning_curve_svg(&learning_curve(), &Theme::dark(), 800, 500).unwrap();
+    std::fs::write("/tmp/plot-example-dark.svg", lc).unwrap();
+    let ms = render_model_size_svg(&model_size(), &Theme::light(), 800, 500).unwrap();
+    std::fs::write("/tmp/plot-example-model.svg", ms).unwrap();
+}
+
+#[test]
+#[ignore = "writes /tmp/plot-small*.svg for eyeballing"]
+fn write_small_examples() {
+    let small = render_learning_curve_svg(&learning_curve(), &Theme::light(), 420, 280).unwrap();
+    std::fs::write("/tmp/plot-small.svg", small).unwrap();
+    let hidpi = render_learning_curve_svg(&learning_curve(), &Theme::light().scaled(2.0), 840, 560);
+    std::fs::write("/tmp/plot-small-2x.svg", hidpi.unwrap()).unwrap();
+    let single = LearningCurvePlot {
+        points: vec![(1000.0, 0.1)],
+        target: Some(0.1),
+        ..Default::default()
+    };
+    let one = render_learning_curve_svg(&single, &Theme::light(), 420, 280).unwrap();
+    std::fs::write("/tmp/plot-single.svg", one).unwrap();
+}
