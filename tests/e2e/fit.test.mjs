@@ -10,6 +10,7 @@ import { startEnv, cli, fixture, assertClose, FIXTURES } from './harness.mjs';
 const REL = 1e-6;
 const POWER_FLOOR = 'power_floor.csv'; // 12 points of 4.2 m^-0.32 + 0.06, +-1.5% wiggle
 const MODEL_SIZE = 'model_size.tsv'; // 10 points, TSV, with a model-size column
+const ACCURACY = 'accuracy_percent.csv'; // top-1 accuracy in percent, rising with data
 const TARGET = 0.09; // below the last point (0.1006), above the floor (0.061)
 
 let env;
@@ -31,6 +32,29 @@ test('pasted CSV: #beta-g equals the CLI fit (auto, log loss)', async (t) => {
   await app.paste(fixture(POWER_FLOOR));
   assert.equal(ref.fit.model, 'power-floor', 'the fixture is a power-floor curve (CLI)');
   assertClose(await app.readValue('beta-g'), ref.fit.params.beta_g, REL, '#beta-g');
+});
+
+// Each form chosen by hand gives the CLI's fit of that form.
+for (const model of ['power', 'power-floor', 'three-region']) {
+  test(`#model ${model}: #beta-g equals the CLI fit with --model ${model}`, async (t) => {
+    const want = await cli(['fit', path.join('tests/fixtures', POWER_FLOOR), '--json', '--bootstrap', '0', '--model', model]);
+    const app = await env.open(t);
+    await app.paste(fixture(POWER_FLOOR));
+    await app.select('#model', model);
+    assert.equal(want.model, model);
+    assertClose(await app.readValue('beta-g'), want.params.beta_g, REL, `#beta-g (${model})`);
+  });
+}
+
+test('accuracy metric: a target accuracy projects the CLI data size (--accuracy --target-accuracy)', async (t) => {
+  const want = await cli(['fit', path.join('tests/fixtures', ACCURACY), '--json', '--bootstrap', '0',
+    '--accuracy', '--target-accuracy', '90']);
+  const app = await env.open(t);
+  await app.select('#metric', 'accuracy');
+  await app.paste(fixture(ACCURACY));
+  await app.fill('#target', '90');
+  assertClose(await app.readValue('beta-g'), want.params.beta_g, REL, '#beta-g');
+  assertClose(await app.readValue('proj-data'), want.projection.data_size, REL, '#proj-data');
 });
 
 test('target error: #proj-data equals the CLI projection.data_size', async (t) => {
@@ -57,6 +81,36 @@ test('file upload: the textarea holds the file, and the fit (with model size) eq
   await app.fill('#target', '0.04');
   assertClose(await app.readValue('proj-data'), ref.sizes.projection.data_size, REL, '#proj-data');
   assertClose(await app.readValue('proj-model'), ref.sizes.projection.model_size, REL, '#proj-model');
+  const c = await app.canvasInk('model-size');
+  assert.ok(!c.missing, 'a canvas#model-size is shown for data with a model-size column');
+  assert.ok(c.ink >= 0.005, `canvas#model-size is drawn (${(100 * (c.ink || 0)).toFixed(2)}% ink)`);
+});
+
+test('drag and drop: a file dropped on the data box fills it and is fitted', async (t) => {
+  const app = await env.open(t);
+  const text = fixture(POWER_FLOOR);
+  const before = await app.snapshot();
+  await app.page.locator('#data-input').evaluate((el, body) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([body], 'curve.csv', { type: 'text/csv' }));
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      el.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }
+  }, text);
+  await app.page.waitForFunction((want) => document.getElementById('data-input').value === want, text)
+    .catch(() => {});
+  assert.equal(await app.text(), text, '#data-input holds the dropped file verbatim');
+  await app.settle(before);
+  assertClose(await app.readValue('beta-g'), ref.fit.params.beta_g, REL, '#beta-g');
+});
+
+test('offline once loaded: a fit needs no network', async (t) => {
+  const app = await env.open(t);
+  await app.context.setOffline(true);
+  await app.paste(fixture(POWER_FLOOR));
+  await app.fill('#target', TARGET);
+  assertClose(await app.readValue('proj-data'), ref.target.projection.data_size, REL, '#proj-data offline');
+  await app.context.setOffline(false);
 });
 
 test('autosave: typed text is in #data-input after a reload, and fitted again', async (t) => {

@@ -8,14 +8,15 @@
 //   test('...', async (t) => { const app = await env.open(t); await app.paste(csv); ... });
 //
 // `env.open(t)` registers a `t.after` hook that fails the test when the page logged a
-// console error or page error, got an HTTP error, or asked for another origin. The
-// server's own log is checked when the file ends (`env.close()`), which catches the
-// requests the browser makes outside the page (a missing favicon counts).
+// console error or page error, got an HTTP error (the favicon included, which headless
+// Chromium never requests, so the harness requests it), or asked for another origin.
+// The server's own log is checked when the file ends (`env.close()`).
+//
+// Run: SCALEFIT_DIST=/path/to/dist node --test tests/e2e/   (default dist: ./dist)
 
 import http from 'node:http';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -185,6 +186,10 @@ export class App {
       this.foreign.push(route.request().url());
       return route.abort('blockedbyclient');
     });
+    if (!this.context.__started) {
+      this.context.__started = true;
+      await this.context.addInitScript(() => addEventListener('TrunkApplicationStarted', () => { window.__scalefitStarted = true; }));
+    }
     this.page = await this.context.newPage();
     const page = this.page;
     page.setDefaultTimeout(TIMEOUT);
@@ -225,26 +230,51 @@ export class App {
 
   /** Opens the page (optionally with a fragment such as `#s=...`) and waits for the app to mount. */
   async openApp(hash = '') {
-    await this.page.goto(this.base + hash, { waitUntil: 'load' });
+    await this.goto(this.base + hash);
+  }
+
+  /** Opens a full URL (e.g. a permalink) and waits for the app to mount. */
+  async goto(url) {
+    await this.page.goto(url, { waitUntil: 'load' });
+    await this.waitStarted();
+  }
+
+  /**
+   * Waits for the app to mount: #data-input visible and Trunk's loader's
+   * `TrunkApplicationStarted` event (fired after the wasm start function, i.e. after
+   * the initial render and restore); without that event, a grace period instead.
+   */
+  async waitStarted() {
     await this.page.locator('#data-input').waitFor({ state: 'visible', timeout: TIMEOUT });
+    await this.page.waitForFunction(() => window.__scalefitStarted ||
+      Date.now() - performance.timing.loadEventEnd > 2000,
+    null, { timeout: TIMEOUT, polling: 50 }).catch(() => {});
+    await this.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     await this.fetchFavicon();
   }
 
   /**
-   * Headless Chromium skips the favicon, a desktop browser does not: ask for the icon
-   * the page declares, or /favicon.ico at the origin root when it declares none (which
-   * is a 404 on a sub-path deploy), so a missing icon fails like any other 404.
+   * Headless Chromium (and Playwright, which blocks any favicon.ico URL) never asks for
+   * the favicon, a desktop browser does: ask for the icon the page declares, or for
+   * /favicon.ico at the origin root when it declares none (a 404 on a sub-path
+   * deploy), so a missing icon fails like any other 404.
    */
   async fetchFavicon() {
-    await this.page.evaluate(async () => {
-      const href = document.querySelector('link[rel~="icon"]')?.href || new URL('/favicon.ico', location.href).href;
-      if (!href.startsWith('data:')) await fetch(href, { cache: 'no-store' }).catch(() => {});
-    });
+    if (this.faviconChecked) return;
+    this.faviconChecked = true;
+    const href = await this.page.evaluate(() =>
+      document.querySelector('link[rel~="icon"]')?.href || new URL('/favicon.ico', location.href).href);
+    if (href.startsWith('data:')) return;
+    const r = await fetch(href, { cache: 'no-store' }).catch((e) => ({ status: String(e) }));
+    if (!(r.status >= 200 && r.status < 400)) {
+      this.httpErrors.push(`HTTP ${r.status} for the favicon ${href} (browsers request it; ` +
+        'declare <link rel="icon"> pointing at a file under the sub-path)');
+    }
   }
 
   async reload() {
     await this.page.reload({ waitUntil: 'load' });
-    await this.page.locator('#data-input').waitFor({ state: 'visible', timeout: TIMEOUT });
+    await this.waitStarted();
   }
 
   /** A snapshot of what a fit changes: #beta-g and #proj-data data-values, the message. */
@@ -298,9 +328,17 @@ export class App {
     return this.settle(before);
   }
 
-  /** The unrounded number in `#id`'s data-value attribute; throws when there is none. */
-  async readValue(id) {
-    const raw = await this.page.locator('#' + id).getAttribute('data-value', { timeout: TIMEOUT });
+  /**
+   * The unrounded number in `#id`'s data-value attribute, waiting up to `wait` ms for
+   * one to appear (a result may be recomputed after a pause); throws when none does.
+   */
+  async readValue(id, wait = 5000) {
+    const t0 = Date.now();
+    let raw = await this.rawValue(id);
+    while (!Number.isFinite(parseFloat(raw)) && Date.now() - t0 < wait) {
+      await this.page.waitForTimeout(50);
+      raw = await this.rawValue(id);
+    }
     const v = raw === null ? NaN : parseFloat(raw);
     if (!Number.isFinite(v)) {
       const text = await this.page.locator('#' + id).textContent().catch(() => null);
@@ -336,7 +374,7 @@ export class App {
   }
 
   /** Waits until #fit-message matches `re`; returns the text (which may not match on timeout). */
-  async waitMessage(re, timeout = TIMEOUT) {
+  async waitMessage(re, timeout = 8000) {
     const t0 = Date.now();
     let m = '';
     while (Date.now() - t0 < timeout) {
@@ -410,8 +448,4 @@ export function b64url(buf) {
 export function payload(state, version = 1) {
   const body = zlib.deflateRawSync(Buffer.from(JSON.stringify(state)), { level: 9 });
   return b64url(Buffer.concat([Buffer.from([version]), body]));
-}
-
-export function tempDir() {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'scalefit-e2e-'));
 }

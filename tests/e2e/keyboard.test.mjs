@@ -58,6 +58,7 @@ test('Tab reaches the main controls in page order; each has an accessible name a
     stops.push(f);
   }
   const ids = stops.map((s) => s.id || s.tag);
+  t.diagnostic(`Tab stops: ${stops.map((s) => `${s.id ? '#' + s.id : s.tag} "${s.name}"`).join(' → ')}`);
   for (const id of REQUIRED) assert.ok(ids.includes(id), `Tab reaches #${id} (stops: ${ids.join(', ')})`);
 
   const tabIndexOf = (id) => stops.findIndex((s) => s.id === id);

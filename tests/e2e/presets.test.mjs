@@ -60,6 +60,14 @@ test('each paper preset shows its beta_g and beta_p and draws the learning curve
   }
 });
 
+test('a paper preset projects a target from its anchor exactly as the CLI does', async (t) => {
+  const want = await cli(['fit', '--preset', 'imagenet-top1', '--target-error', '0.2', '--json', '--bootstrap', '0']);
+  const app = await env.open(t);
+  await app.select('#preset', 'imagenet-top1');
+  await app.fill('#target', '0.2');
+  assertClose(await app.readValue('proj-data'), want.projection.data_size, 1e-6, '#proj-data (imagenet-top1, target 0.2)');
+});
+
 test('nmt-real loads the real data with its Apache-2.0 attribution and fits it like the CLI', async (t) => {
   const app = await env.open(t);
   await app.select('#preset', 'nmt-real');

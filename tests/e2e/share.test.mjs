@@ -38,12 +38,32 @@ test('share: #permalink and the address bar hold #s=…; a fresh profile restore
 
   // A fresh context: no localStorage, so everything must come from the link.
   const fresh = await env.open(t, { goto: false });
-  await fresh.page.goto(link);
-  await fresh.page.locator('#data-input').waitFor({ state: 'visible' });
+  await fresh.goto(link);
   await fresh.settle(null);
   assert.equal(await fresh.text(), text, 'the textarea content is identical');
   assert.equal(await fresh.page.locator('#model').inputValue(), 'power-floor', '#model restored');
   assert.equal(await fresh.page.locator('#target').inputValue(), '0.09', '#target restored');
   assert.equal(await fresh.rawValue('beta-g'), shown.betaG, '#beta-g data-value is identical');
   assert.equal(await fresh.rawValue('proj-data'), shown.projData, '#proj-data data-value is identical');
+});
+
+test('a permalink opened in a tab already showing the page (fragment-only navigation) is loaded', async (t) => {
+  const maker = await env.open(t, { permissions: ['clipboard-read', 'clipboard-write'] });
+  await maker.paste(fixture('power_floor.csv'));
+  await maker.page.locator('#share').click();
+  await maker.page.waitForFunction(() => /#s=./.test(document.getElementById('permalink')?.value || ''), null,
+    { timeout: 5000 }).catch(() => {});
+  const link = await maker.page.locator('#permalink').evaluate((el) => el.value || el.href || '');
+  assert.match(link, /#s=/);
+  const want = await maker.rawValue('beta-g');
+
+  // Someone else's tab, open on the page with their own data; the link is pasted into
+  // its address bar. Only the fragment changes, so the browser does not reload.
+  const tab = await env.open(t);
+  await tab.paste('1000,0.5\n2000,0.4\n4000,0.33\n8000,0.3\n');
+  const before = await tab.snapshot();
+  await tab.page.goto(link);
+  await tab.settle(before);
+  assert.equal(await tab.text(), fixture('power_floor.csv'), 'the link\'s data replace the shown data (hashchange)');
+  assert.equal(await tab.rawValue('beta-g'), want, '#beta-g is the link\'s');
 });

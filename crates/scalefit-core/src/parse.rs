@@ -259,11 +259,25 @@ fn split_records(text: &str, delimiter: u8) -> Vec<(usize, Vec<String>)> {
         .comment(Some(b'#'))
         .from_reader(text.as_bytes());
     let mut record = csv::StringRecord::new();
+    // Lines are counted here, from byte offsets: the reader's own line numbers are off
+    // after blank or comment lines, after every CRLF, and after quoted newlines.
+    let bytes = text.as_bytes();
+    let (mut counted_to, mut newlines) = (0usize, 0usize);
     loop {
         let line = reader.position().line() as usize;
         match reader.read_record(&mut record) {
             Ok(true) => {
-                let line = record.position().map_or(line, |p| p.line() as usize);
+                let line = match record.position() {
+                    Some(p) => {
+                        let start = record_start(bytes, p.byte() as usize).max(counted_to);
+                        newlines += bytes
+                            .get(counted_to..start)
+                            .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());
+                        counted_to = start;
+                        newlines + 1
+                    }
+                    None => line,
+                };
                 let fields: Vec<String> = record.iter().map(str::to_owned).collect();
                 out.push((line.max(1), resplit(fields)));
             }
@@ -279,6 +293,28 @@ fn split_records(text: &str, delimiter: u8) -> Vec<(usize, Vec<String>)> {
         }
     }
     out
+}
+
+/// First byte of the record the csv reader reports at byte `i`: it dates a record from
+/// where it began looking, before the line ends, blank lines, comment lines (and a
+/// leading BOM) it skips.
+fn record_start(bytes: &[u8], mut i: usize) -> usize {
+    if i == 0 && bytes.starts_with("\u{FEFF}".as_bytes()) {
+        i = 3;
+    }
+    loop {
+        match bytes.get(i) {
+            Some(b'\r' | b'\n') => i += 1,
+            Some(b'#') => {
+                // A comment runs to the next line end (CR or LF, as for the reader).
+                i += bytes
+                    .get(i..)
+                    .and_then(|rest| rest.iter().position(|&c| c == b'\r' || c == b'\n'))
+                    .unwrap_or(bytes.len() - i);
+            }
+            _ => return i,
+        }
+    }
 }
 
 /// A row written with another separator than the rest (mixed delimiters) arrives as
@@ -703,8 +739,7 @@ pub fn parse(text: &str, options: &ParseOptions) -> Parsed {
     // First line of each (size, error), keyed by bits (sizes are > 0 and errors finite;
     // `+ 0.0` folds -0 into 0): a linear search per row was quadratic, seconds for
     // 100,000 rows.
-    let mut seen: std::collections::HashMap<(u64, u64), usize> =
-        std::collections::HashMap::new();
+    let mut seen: std::collections::HashMap<(u64, u64), usize> = std::collections::HashMap::new();
     for r in raws {
         let error = match options.metric {
             Metric::Error => r.v,

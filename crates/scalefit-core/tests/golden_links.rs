@@ -1,41 +1,238 @@
+//! Golden permalinks of format version 1. Links are shared and bookmarked, so these
+//! payloads must open to exactly these states forever: if a change to `State`, its
+//! serde attributes or the codec breaks one, the change needs a new format version
+//! (and a reader for version 1 kept), not a new golden string.
+//!
+//! The payloads were produced by `permalink::encode` when this file was written. Only
+//! decoding is pinned: the deflate bytes `encode` emits may change with the
+//! compressor's version, which is fine as long as old links still decode.
+//!
+//! Bad links pin the exact `LinkError` each kind of damage gives.
+// Tests panic on purpose when a link breaks; unwrap/expect are the point here.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-use scalefit_core::model::*;
-use scalefit_core::parse::*;
-use scalefit_core::permalink::*;
 
-fn states() -> Vec<State> {
-    vec![
-        State { text: "m,err\n1000,0.5\n2000,0.4\n".into(), ..State::default() },
-        State {
-            text: "\u{FEFF}size\tacc %\r\n1e3\t\"75,5\"\r\n2^12\t80%\r\n# naïve «ünïcödé» 学习曲线 🚀 </script><script>alert(1)</script> \\ \"\n".into(),
-            columns: Some(Columns { size: 0, error: 1, model_size: Some(2), group: Some(3), held_out: Some(4) }),
-            group: Some("6 Enc, 6 Dec".into()),
-            metric: Metric::Accuracy,
-            scale: Scale::Percent,
-            model: ModelChoice::Form(Form::ThreeRegion),
-            loss: Loss::Linear,
-            target: Some(0.1 + 0.2),
-            bootstrap: 250,
-            seed: u64::MAX,
-            preset: None,
-            fixed: vec![("gamma".into(), 1e-300), ("beta_g".into(), -0.0), ("m0".into(), 5e-324)],
-            anchor: Some(Anchor { m: f64::MAX, error: f64::MIN_POSITIVE, model_size: Some(123_456_789.0) }),
-        },
-        State {
-            preset: Some("nmt".into()),
-            anchor: Some(Anchor { m: 4.5e6, error: 0.31, model_size: None }),
-            target: Some(0.25),
-            model: ModelChoice::Form(Form::PowerFloor),
-            bootstrap: 0,
-            seed: 0,
-            ..State::default()
-        },
-    ]
+use scalefit_core::model::{Form, Loss, ModelChoice};
+use scalefit_core::parse::{Columns, Metric, Scale};
+use scalefit_core::permalink::{decode, encode, Anchor, LinkError, State, MAX_PAYLOAD};
+
+/// A plain paste with every setting at its default.
+const PLAIN: &str = "AUWMQQqAMAwE_5JzkSp68S29VBtEaBtJIgji34168LazO-wJiofCCMUhc6it9975Zgi1-1IfKjgoqLzOpplEbIXMMaNx3JWenRLmHzOJGGVaDCYiFeW4wfi-gyAmy9cN";
+
+/// Every field set, with hostile text and edge-case floats.
+const FULL: &str = "AVVQ24oTQRD9laZEUOyMfZ2ZDItP-hWZGHo75WRgLqGnI6sh4Hfogz4JIrLgg6ArLOz8ipdH_QRr1iWw9VLUOVDnsoeIZxEK-HNxOdQvsYzOe3a3DGUnUZexhMxyW8IEqKdSlTEX1-wd1rnx_Dmyq4_j92489-OX9fjh6oL9_PT-x9d3v958_v3tkv19-_oVO3k4-FBv46OTm-0aDPGevH8kWFky0uiAg--bXdsNUOxh8gOF4IAh9AEKyaHt19is_hOKQxX63RYKzWGDzXrV7yiJORxxSNmTznOWssfo6XeLMdSecMq4C86_IGzw5IagLQaPXYQbDULiJiDOAlZ1Pxlr-oFcQVN36ALd0YUKSU8kWtwew-G07-MQgyMTylKCAXFNAXJj0swYkelMzK2VqbQcntVnE7lYQOXa1gGXOKOXS76AU4xuVQGfieT6bgVwS6wyyyUH1_nN1MseWvqdZPMsnWupTZ4qLW2GD7TIj-WpRJGTTOc2p6WENJNKfrtSqbSxaZbPE3E4_AM";
+
+/// A preset with its anchor and a target.
+const PRESET: &str = "ASWOSw6DMAxE7-I1RfTDJrdJg0srJTiyXbUS4u5MwKuZ8fjJKzn_nQJRR4VdPwmaVUURWIqZ4ePXpe1l4gxb5cd6eWU5SlnMEGaZYTzqzMAN_W3s6Cni5horAtCYp0NUZWslWorjJi7pDVJYqVB4jEObHrXzC6Du123bAQ";
+
+/// The JSON `{}`: every field takes its default.
+const EMPTY_OBJECT: &str = "AauuBQA";
+
+fn plain() -> State {
+    State {
+        text: "m,err\n1000,0.5\n2000,0.4\n".into(),
+        ..State::default()
+    }
+}
+
+fn full() -> State {
+    State {
+        text: "\u{FEFF}size\tacc %\r\n1e3\t\"75,5\"\r\n2^12\t80%\r\n# naïve «ünïcödé» 学习曲线 🚀 </script><script>alert(1)</script> \\ \"\n".into(),
+        columns: Some(Columns {
+            size: 0,
+            error: 1,
+            model_size: Some(2),
+            group: Some(3),
+            held_out: Some(4),
+        }),
+        group: Some("6 Enc, 6 Dec".into()),
+        metric: Metric::Accuracy,
+        scale: Scale::Percent,
+        model: ModelChoice::Form(Form::ThreeRegion),
+        loss: Loss::Linear,
+        target: Some(0.1 + 0.2),
+        bootstrap: 250,
+        seed: u64::MAX,
+        preset: None,
+        fixed: vec![
+            ("gamma".into(), 1e-300),
+            ("beta_g".into(), -0.0),
+            ("m0".into(), 5e-324),
+        ],
+        anchor: Some(Anchor {
+            m: f64::MAX,
+            error: f64::MIN_POSITIVE,
+            model_size: Some(123_456_789.0),
+        }),
+    }
+}
+
+fn preset() -> State {
+    State {
+        preset: Some("nmt".into()),
+        anchor: Some(Anchor {
+            m: 4.5e6,
+            error: 0.31,
+            model_size: None,
+        }),
+        target: Some(0.25),
+        model: ModelChoice::Form(Form::PowerFloor),
+        bootstrap: 0,
+        seed: 0,
+        ..State::default()
+    }
+}
+
+fn bits(s: &State) -> Vec<u64> {
+    let mut v: Vec<u64> = s.fixed.iter().map(|(_, x)| x.to_bits()).collect();
+    v.extend(s.target.map(f64::to_bits));
+    if let Some(a) = &s.anchor {
+        v.extend([a.m.to_bits(), a.error.to_bits()]);
+        v.extend(a.model_size.map(f64::to_bits));
+    }
+    v
 }
 
 #[test]
-fn print() {
-    for s in states() {
-        println!("{}", encode(&s));
+fn golden_links_decode_to_their_states() {
+    for (name, payload, want) in [
+        ("plain", PLAIN, plain()),
+        ("full", FULL, full()),
+        ("preset", PRESET, preset()),
+        ("empty object", EMPTY_OBJECT, State::default()),
+    ] {
+        let got = decode(payload).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(got, want, "{name}");
+        assert_eq!(bits(&got), bits(&want), "{name}: float bits");
+        // And what we write today reads back the same.
+        assert_eq!(decode(&encode(&want)).unwrap(), want, "{name}: re-encoded");
+    }
+    // The edge floats survive bit for bit (-0.0 is not 0.0, the subnormal is kept).
+    let f = decode(FULL).unwrap();
+    assert_eq!(f.fixed[1].1.to_bits(), (-0.0f64).to_bits());
+    assert_eq!(f.fixed[2].1.to_bits(), 5e-324f64.to_bits());
+    assert_eq!(f.target.unwrap().to_bits(), (0.1f64 + 0.2).to_bits());
+}
+
+#[test]
+fn links_as_pasted_still_open() {
+    // Padding some tools add back, and whitespace around a copied payload.
+    assert_eq!(decode(&format!("{PLAIN}==")).unwrap(), plain());
+    assert_eq!(decode(&format!("  {PLAIN}\n")).unwrap(), plain());
+}
+
+/// The deflate bomb: version 1, then 1 MiB + 1 spaces deflated (1,381 characters).
+fn bomb() -> String {
+    format!("Ae3AMQEAAADCoCrrn9IQvl{}KcB", "A".repeat(1355))
+}
+
+#[test]
+fn bad_links_fail_with_the_right_error() {
+    let too_long = "A".repeat(MAX_PAYLOAD + 1);
+    let cases: Vec<(&str, String, LinkError)> = vec![
+        ("empty", String::new(), LinkError::Empty),
+        ("blank", " \n\t".into(), LinkError::Empty),
+        (
+            "too long",
+            too_long,
+            LinkError::TooLong {
+                len: MAX_PAYLOAD + 1,
+                max: MAX_PAYLOAD,
+            },
+        ),
+        // Base64 damage: standard-alphabet characters, a space inside, a length that
+        // no byte string has, trailing bits set.
+        ("standard base64", "AUWM+QqA/MAwE".into(), LinkError::Base64),
+        (
+            "space inside",
+            format!("{} {}", &PLAIN[..20], &PLAIN[20..]),
+            LinkError::Base64,
+        ),
+        ("one character", "A".into(), LinkError::Base64),
+        ("trailing bits", "AB".into(), LinkError::Base64),
+        ("not base64", "!!!!".into(), LinkError::Base64),
+        // Truncated: cut where base64 still decodes, the deflate stream ends early.
+        ("truncated early", PLAIN[..10].into(), LinkError::Corrupt),
+        ("truncated by one", PLAIN[..PLAIN.len() - 1].into(), LinkError::Corrupt),
+        ("truncated to nothing", "=".into(), LinkError::Corrupt),
+        // Corrupted deflate bytes (byte 1 and byte 10 of PLAIN flipped).
+        (
+            "corrupt header byte",
+            "AbqMQQqAMAwE_5JzkSp68S29VBtEaBtJIgji34168LazO-wJiofCCMUhc6it9975Zgi1-1IfKjgoqLzOpplEbIXMMaNx3JWenRLmHzOJGGVaDCYiFeW4wfi-gyAmy9cN".into(),
+            LinkError::Corrupt,
+        ),
+        (
+            "corrupt body byte",
+            "AUWMQQqAMAwE_21zkSp68S29VBtEaBtJIgji34168LazO-wJiofCCMUhc6it9975Zgi1-1IfKjgoqLzOpplEbIXMMaNx3JWenRLmHzOJGGVaDCYiFeW4wfi-gyAmy9cN".into(),
+            LinkError::Corrupt,
+        ),
+        // Versions: 0 was never issued; 2 and 255 come from a newer Scalefit.
+        ("version 0", "AKuuBQA".into(), LinkError::UnknownVersion(0)),
+        ("version 0 alone", "AA".into(), LinkError::UnknownVersion(0)),
+        (
+            "version 0 on a real body",
+            format!("AE{}", &PLAIN[2..]),
+            LinkError::UnknownVersion(0),
+        ),
+        ("version 2", "AquuBQA".into(), LinkError::FutureVersion(2)),
+        ("version 255", "_6uuBQA".into(), LinkError::FutureVersion(255)),
+        // Version 1 with nothing after it.
+        ("version byte only", "AQ".into(), LinkError::Corrupt),
+        ("deflate bomb", bomb(), LinkError::TooLarge),
+    ];
+    for (name, payload, want) in cases {
+        assert_eq!(decode(&payload), Err(want), "{name}: {payload:.60}");
+    }
+}
+
+#[test]
+fn json_of_the_wrong_shape_is_a_schema_error() {
+    // Valid version 1 and deflate around JSON that is not a state. The message is
+    // serde_json's; we pin the variant and the gist.
+    let cases = [
+        ("AatWKkmtKFGyUjCtBQA", r#"{"text": 5}"#, "invalid type"),
+        ("AcsrzckBAA", "null", "invalid type"),
+        (
+            "AatWKs3Lzssvz1OyMqwFAA",
+            r#"{"unknown":1}"#,
+            "unknown field",
+        ),
+        (
+            "AatWys1PSc1RslIqyC9PLcpJLFeqBQA",
+            r#"{"model":"powerlaw"}"#,
+            "variant",
+        ),
+        (
+            "AatWSsrPLykuKUosULLSNawFAA",
+            r#"{"bootstrap":-1}"#,
+            "invalid value",
+        ),
+        (
+            "AatWKkksSk8tUbIyTDUxMKgFAA",
+            r#"{"target":1e400}"#,
+            "out of range",
+        ),
+        (
+            "AatWKkmtKFGyUvqvVAsA",
+            "{\"text\":\"\\xff\"} (not UTF-8)",
+            "unicode",
+        ),
+        (
+            "AatWSsusSE1RsoqOVkpPzM1NVIqNrQUA",
+            r#"{"fixed":[["gamma"]]}"#,
+            "invalid length",
+        ),
+        (
+            "AatWKkmtKFGyUkpUqlUoKUrMzMnMSwcA",
+            r#"{"text":"a"} trailing"#,
+            "trailing",
+        ),
+    ];
+    for (payload, json, gist) in cases {
+        match decode(payload) {
+            Err(LinkError::Schema(msg)) => {
+                assert!(msg.contains(gist), "{json}: {msg}");
+            }
+            other => panic!("{json}: expected a schema error, got {other:?}"),
+        }
     }
 }

@@ -1,19 +1,207 @@
+//! Regression tests of the bugs found by fuzzing and property testing (RELIABILITY.md
+//! at the repo root lists them), and the replay of every saved fuzz input.
+//!
+//! Inputs under `data/fuzz-regressions/<target>/` go through `fuzz/src/harness.rs`,
+//! included below: the very checks the fuzz target `<target>` runs, so a crash found
+//! by `cargo fuzz` and copied there fails the normal `cargo test` until it is fixed.
+// Tests panic on purpose when a check fails; unwrap/expect are the point here.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-use scalefit_core::permalink::*;
+
+#[path = "../../../fuzz/src/harness.rs"]
+mod harness;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use scalefit_core::analysis::{analyze_point, AnalysisOptions};
+use scalefit_core::fit::{fit_form, FitError, FitOptions};
+use scalefit_core::model::{Form, Loss, ModelChoice};
+use scalefit_core::parse::{parse, parse_number, ParseOptions};
+
+fn saved_inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/fuzz-regressions")
+        .join(target);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| p.is_file() && p.extension().is_none_or(|x| x != "md"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let bytes = std::fs::read(&p).expect("read saved input");
+            (p, bytes)
+        })
+        .collect()
+}
+
+fn replay(target: &str, run: fn(&[u8])) -> usize {
+    let inputs = saved_inputs(target);
+    for (path, bytes) in &inputs {
+        let result = std::panic::catch_unwind(|| run(bytes));
+        assert!(
+            result.is_ok(),
+            "saved {target} input {} fails",
+            path.display()
+        );
+    }
+    inputs.len()
+}
 
 #[test]
-fn scratch_boundary() {
-    for extra in [-1i64, 0, 1] {
-        let base = serde_json::to_vec(&State::default()).unwrap().len() as i64;
-        // text field: {"text":"xxx",...}; grow text until json len == MAX_INFLATED + extra
-        let mut s = State::default();
-        let need = MAX_INFLATED as i64 + extra - base;
-        s.text = "x".repeat(need as usize);
-        let json = serde_json::to_vec(&s).unwrap();
-        let mut bytes = vec![1u8];
-        bytes.extend(miniz_oxide::deflate::compress_to_vec(&json, 9));
-        use base64::Engine;
-        let p = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-        eprintln!("json len {} (max {}), payload {} -> {:?}", json.len(), MAX_INFLATED, p.len(), decode(&p).map(|s| s.text.len()));
+fn replay_saved_parse_inputs() {
+    replay("parse", harness::parse_case);
+}
+
+#[test]
+fn replay_saved_permalink_inputs() {
+    replay("permalink", harness::permalink_case);
+}
+
+#[test]
+fn replay_saved_fit_inputs() {
+    let n = replay("fit", harness::fit_case);
+    assert!(n >= 2, "the fit crash inputs are missing ({n} found)");
+}
+
+/// Runs `f` on a thread with a small stack, like a browser's wasm stack (about 1 MB).
+fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(f)
+        .expect("spawn")
+        .join()
+        .expect("no panic or stack overflow")
+}
+
+/// Finding 1: `parse_number` recursed once per `^`, so a cell of 10,000 `2^` (a 20 KB
+/// paste) overflowed the stack and aborted the process (the tab, in the browser).
+#[test]
+fn caret_chain_does_not_overflow_the_stack() {
+    let problems = on_small_stack(|| {
+        let text = format!("m,err\n{}2,0.5\n1000,0.4\n", "2^".repeat(200_000));
+        parse(&text, &ParseOptions::default()).problems
+    });
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].line, 2);
+    assert!(problems[0].message.contains("not a finite number"));
+    // Same meaning as before: right-associative, pieces trimmed, percent kept.
+    assert_eq!(parse_number("2^3^2"), Some((512.0, false)));
+    assert_eq!(parse_number(" 2 ^ 10 "), Some((1024.0, false)));
+    assert_eq!(parse_number("2^10%"), Some((1024.0, true)));
+    assert_eq!(parse_number("2^"), None);
+    assert_eq!(parse_number("^2"), None);
+    assert_eq!(parse_number("2^^2"), None);
+}
+
+/// Finding 2: problem and point lines came from the csv reader's own counter, which is
+/// wrong after blank lines, comment lines, every CRLF and quoted newlines.
+#[test]
+fn line_numbers_survive_blank_comment_crlf_and_quoted_lines() {
+    let cases: [(&str, &[usize], &[usize]); 7] = [
+        ("m,e\n\n1,2\n", &[3], &[]),
+        ("m,e\n# c\n1,2\n", &[3], &[]),
+        ("m,e\r\n1,2\r\n3,4\r\nx,5\r\n", &[2, 3], &[4]),
+        ("m,e\r\n\r\n# c\r\n1,2\r\n", &[4], &[]),
+        ("m,e,note\n1,2,\"a,\nb\"\n3,4,c\nx,5,d\n", &[2, 4], &[5]),
+        ("\u{FEFF}# exported\nm,e\n1,2\n", &[3], &[]),
+        ("m,e\n\n\n\n1,2\n#\n\n3,x\n", &[5], &[8]),
+    ];
+    for (text, points, problems) in cases {
+        let p = parse(text, &ParseOptions::default());
+        let got: Vec<usize> = p.points.iter().map(|pt| pt.line).collect();
+        let bad: Vec<usize> = p.problems.iter().map(|pr| pr.line).collect();
+        assert_eq!(got, points, "point lines of {text:?}");
+        assert_eq!(bad, problems, "problem lines of {text:?}: {:?}", p.problems);
     }
+}
+
+/// Finding 3: the duplicate check and the series list searched linearly per row:
+/// 100,000 rows (1 MB, well under the 4 MB cap) took 3 s, and 100,000 series names
+/// 13 s, in a release build; the page froze for as long.
+#[test]
+fn large_inputs_parse_in_linear_time() {
+    // Generous for a debug build on a loaded machine; the quadratic code took minutes.
+    let limit = Duration::from_secs(if cfg!(debug_assertions) { 20 } else { 4 });
+    let rows: String = (1..=100_000).map(|i| format!("{i},0.5\n")).collect();
+    let t = Instant::now();
+    let p = parse(&rows, &ParseOptions::default());
+    assert_eq!(p.points.len(), 100_000);
+    assert!(t.elapsed() < limit, "100,000 rows took {:?}", t.elapsed());
+
+    let series: String = (1..=100_000).map(|i| format!("{i},0.5,s{i}\n")).collect();
+    let series = format!("m,err,model\n{series}");
+    let t = Instant::now();
+    let p = parse(&series, &ParseOptions::default());
+    assert_eq!(p.groups.len(), 100_000);
+    assert_eq!(p.points.len(), 1);
+    assert!(t.elapsed() < limit, "100,000 series took {:?}", t.elapsed());
+
+    // Duplicates are still found, -0 and 0 alike.
+    let p = parse("1,0.5\n2,0\n1,0.5\n2,-0\n", &ParseOptions::default());
+    let lines: Vec<usize> = p.problems.iter().map(|pr| pr.line).collect();
+    assert_eq!(lines, vec![3, 4], "{:?}", p.problems);
+}
+
+/// Finding 4 (fuzz, saved as `fit/three-region-linear-m0-inf`): a three-region polish
+/// could run `m0` off to infinity (a constant curve) with a finite SSR, and the fit
+/// came back `Ok` with `m0 = inf`.
+#[test]
+fn fitted_parameters_are_finite() {
+    for (_, bytes) in saved_inputs("fit") {
+        let (points, held, options) = harness::fit_input(&bytes);
+        if let Ok(a) = analyze_point(&points, &held, &options) {
+            assert!(a.fit.params.iter().all(|v| v.is_finite()), "{:?}", a.fit);
+        }
+    }
+}
+
+/// Finding 5 (fuzz, saved as `fit/power-log-alpha-fixed-0`): with `alpha` held at 0
+/// under log loss the curve is 0 everywhere, outside the loss's domain; the fitter
+/// scored it with its finite "outside" penalty and returned `Ok` with SSR 2.2e301.
+#[test]
+fn a_curve_outside_the_domain_is_no_fit() {
+    let m = [1e3, 1e4, 1e5, 1e6];
+    let y = [0.5, 0.4, 0.3, 0.25];
+    let opts = FitOptions {
+        loss: Loss::Log,
+        fixed: vec![("alpha".into(), 0.0)],
+    };
+    assert!(matches!(
+        fit_form(&m, &y, Form::Power, &opts),
+        Err(FitError::NoConvergence { .. })
+    ));
+    let a = analyze_point(
+        &harness_points(&m, &y),
+        &[],
+        &AnalysisOptions {
+            model: ModelChoice::Form(Form::Power),
+            fit: opts,
+            ..AnalysisOptions::default()
+        },
+    );
+    assert!(a.is_err(), "{a:?}");
+    // Linear loss has no such domain: a zero curve is a (bad) fit there.
+    let lin = FitOptions {
+        loss: Loss::Linear,
+        fixed: vec![("alpha".into(), 0.0)],
+    };
+    assert!(fit_form(&m, &y, Form::Power, &lin).is_ok());
+}
+
+fn harness_points(m: &[f64], y: &[f64]) -> Vec<scalefit_core::parse::Point> {
+    m.iter()
+        .zip(y)
+        .enumerate()
+        .map(|(i, (&m, &error))| scalefit_core::parse::Point {
+            line: i + 1,
+            m,
+            error,
+            model_size: None,
+        })
+        .collect()
 }

@@ -73,6 +73,5 @@ pub fn draw_learning_curve<DB: DrawingBackend>(
     chart::draw_border(&chart, theme)?;
     let ink: Vec<_> = series.into_iter().flatten().copied().collect();
     chart::draw_legend(&mut chart, &axes, &ink, theme)?;
-    root.present()?;
     Ok(frame)
 }

@@ -56,7 +56,6 @@ pub fn draw_model_size<DB: DrawingBackend>(
     chart::draw_border(&chart, theme)?;
     let ink: Vec<_> = series.into_iter().flatten().copied().collect();
     chart::draw_legend(&mut chart, &axes, &ink, theme)?;
-    root.present()?;
     Ok(frame)
 }
 

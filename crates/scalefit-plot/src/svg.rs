@@ -36,9 +36,11 @@ fn render(
 ) -> Result<String, PlotError> {
     let mut svg = String::new();
     {
-        // The backend writes into `svg` when dropped, so it must go out of scope first.
+        // The backend borrows `svg` until it is dropped at the end of this block.
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         draw(&root)?;
+        // Flush explicitly: the flush on drop would swallow errors.
+        root.present()?;
     }
     Ok(svg)
 }

@@ -1,0 +1,393 @@
+//! The root component and the reactive spine of the page: the workspace signal, its
+//! debounced copy that is analysed, the parse, the point fit, the chunked bootstrap,
+//! autosave, the theme, and permalinks opened on load.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use scalefit_core::analysis::{analyze_point, Analysis, AnalysisOptions};
+use scalefit_core::parse::{Parsed, Point};
+use scalefit_core::permalink::{self, State};
+use scalefit_core::session;
+
+use crate::components::charts::Charts;
+use crate::components::header::Header;
+use crate::components::input::InputPanel;
+use crate::components::results::{FitDetails, ResultsPanel};
+use crate::components::share::SharePanel;
+use crate::format::sentence;
+use crate::runner::{Progress, Runner};
+use crate::view_model::{self, Level, Message, Relative};
+use crate::workspace::Workspace;
+use crate::{dom, storage};
+
+/// Delay between the last keystroke and the refit.
+const DEBOUNCE: Duration = Duration::from_millis(150);
+/// Most bootstrap resamples the page runs (a link may ask for more; the work and
+/// memory grow with the count).
+pub const MAX_BOOTSTRAP: usize = 20_000;
+/// Delay between the last change and the autosave.
+const AUTOSAVE: Duration = Duration::from_millis(300);
+
+/// The theme the user chose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThemeChoice {
+    /// Follow the system.
+    Auto,
+    /// Light.
+    Light,
+    /// Dark.
+    Dark,
+}
+
+impl ThemeChoice {
+    /// Stored id.
+    pub fn id(self) -> &'static str {
+        match self {
+            ThemeChoice::Auto => "auto",
+            ThemeChoice::Light => "light",
+            ThemeChoice::Dark => "dark",
+        }
+    }
+
+    fn from_id(s: &str) -> ThemeChoice {
+        match s {
+            "light" => ThemeChoice::Light,
+            "dark" => ThemeChoice::Dark,
+            _ => ThemeChoice::Auto,
+        }
+    }
+
+    /// The next choice of the toggle.
+    pub fn next(self) -> ThemeChoice {
+        match self {
+            ThemeChoice::Auto => ThemeChoice::Light,
+            ThemeChoice::Light => ThemeChoice::Dark,
+            ThemeChoice::Dark => ThemeChoice::Auto,
+        }
+    }
+}
+
+/// What the point fit needs: a change here refits, a target change does not.
+#[derive(Debug, Clone, PartialEq)]
+struct FitInputs {
+    points: Vec<Point>,
+    held_out: Vec<Point>,
+    options: AnalysisOptions,
+}
+
+/// The point fit: `None` without data, else the analysis or why there is none.
+pub type PointFit = Option<Result<Analysis, String>>;
+
+/// Every signal the components read, passed down as one `Copy` value.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx {
+    /// The workspace (what the controls edit).
+    pub ws: RwSignal<Workspace>,
+    /// The state analysed: the workspace's state, debounced.
+    pub settled: RwSignal<State>,
+    /// Its parse.
+    pub parsed: Memo<Parsed>,
+    /// The shown analysis: the bootstrapped one once ready, with the current target.
+    pub analysis: Memo<Option<Analysis>>,
+    /// Bootstrap progress while it runs.
+    pub progress: RwSignal<Option<Progress>>,
+    /// A paper preset's relative projection.
+    pub relative: Memo<Option<Relative>>,
+    /// App notices (links, files, sharing, storage).
+    pub notices: RwSignal<Vec<Message>>,
+    /// Everything `#fit-message` says.
+    pub messages: Memo<Vec<Message>>,
+    /// The chosen theme.
+    pub theme: RwSignal<ThemeChoice>,
+    /// Whether the page is dark.
+    pub dark: Memo<bool>,
+    /// The last permalink made.
+    pub permalink: RwSignal<String>,
+    /// Whether the address bar holds a state link that edits would make stale.
+    pub url_has_state: RwSignal<bool>,
+}
+
+impl Ctx {
+    /// Adds a notice (replacing an identical one).
+    pub fn notify(&self, level: Level, text: impl Into<String>) {
+        let m = Message::new(level, sentence(&text.into()));
+        self.notices.update(|n| {
+            n.retain(|x| x.text != m.text);
+            n.push(m);
+        });
+    }
+}
+
+/// What opening a link did: the notice to show, and whether the workspace changed.
+fn open_link_in(ws: &mut Workspace, payload: &str) -> (Option<Message>, bool) {
+    match permalink::decode(payload) {
+        Ok(state) => {
+            if ws.state == state {
+                return (None, false);
+            }
+            let note = ws.open_link(state).then(|| {
+                Message::new(
+                    Level::Info,
+                    "Opened a shared link. Your own data were set aside: \"Undo clear\" brings them back.",
+                )
+            });
+            (note, true)
+        }
+        Err(e) => (
+            Some(Message::new(
+                Level::Error,
+                format!(
+                    "This link could not be opened: {}. Your saved work is unchanged.",
+                    e.to_string().trim_end_matches('.')
+                ),
+            )),
+            false,
+        ),
+    }
+}
+
+/// Loads the autosaved workspace and opens a permalink if the URL has one.
+fn initial_workspace() -> (Workspace, Vec<Message>, bool) {
+    let mut ws = storage::load().unwrap_or_default();
+    let hash = dom::hash();
+    match permalink::payload_of(&hash) {
+        // Good or bad, the link leaves the address bar at the first edit.
+        Some(payload) => {
+            let (note, _) = open_link_in(&mut ws, payload);
+            (ws, note.into_iter().collect(), true)
+        }
+        None => (ws, Vec::new(), false),
+    }
+}
+
+/// The page.
+#[component]
+pub fn App() -> impl IntoView {
+    let (initial, notices0, from_link) = initial_workspace();
+    let ws = RwSignal::new(initial.clone());
+    let settled = RwSignal::new(initial.state.clone());
+    let notices = RwSignal::new(notices0);
+    let url_has_state = RwSignal::new(from_link);
+    let state = Memo::new(move |_| ws.with(|w| w.state.clone()));
+    // Set when a link (not the user) changed the state, so that change keeps its notice
+    // and its address.
+    let from_link_now = StoredValue::new(false);
+    dom::on_hash_change(move || {
+        let hash = dom::hash();
+        let Some(payload) = permalink::payload_of(&hash) else {
+            return;
+        };
+        url_has_state.set(true);
+        let mut outcome = (None, false);
+        ws.update(|w| outcome = open_link_in(w, payload));
+        let (note, changed) = outcome;
+        if changed {
+            from_link_now.set_value(true);
+            notices.set(Vec::new());
+        }
+        if let Some(m) = note {
+            notices.update(|n| n.push(m));
+        }
+    });
+
+    // Debounce: the analysis follows the state 150 ms after the last change.
+    let timer: StoredValue<Option<TimeoutHandle>> = StoredValue::new(None);
+    Effect::new(move |first: Option<()>| {
+        let s = state.get();
+        if first.is_none() {
+            return;
+        }
+        if let Some(h) = timer.get_value() {
+            h.clear();
+        }
+        let h = set_timeout_with_handle(move || settled.set(s), DEBOUNCE).ok();
+        timer.set_value(h);
+        if from_link_now.get_value() {
+            from_link_now.set_value(false);
+            return;
+        }
+        // Notices speak about the state they were raised for; an edit retires them.
+        notices
+            .update(|n| n.retain(|m| m.level == Level::Warning && m.text.starts_with("Autosave")));
+        if url_has_state.get_untracked() {
+            if let Some(base) = dom::url_without_hash() {
+                dom::replace_url(&base);
+            }
+            url_has_state.set(false);
+        }
+    });
+
+    // Autosave, debounced, and flushed when the page goes away.
+    let save_timer: StoredValue<Option<TimeoutHandle>> = StoredValue::new(None);
+    let save_now = move || {
+        if let Err(e) = ws.with_untracked(storage::save) {
+            notices.update(|n| {
+                let m = Message::new(Level::Warning, format!("Autosave failed: {e}."));
+                if !n.contains(&m) {
+                    n.push(m);
+                }
+            });
+        }
+    };
+    Effect::new(move |first: Option<()>| {
+        ws.track();
+        if first.is_none() {
+            return;
+        }
+        if let Some(h) = save_timer.get_value() {
+            h.clear();
+        }
+        save_timer.set_value(set_timeout_with_handle(save_now, AUTOSAVE).ok());
+    });
+    dom::on_page_hide(save_now);
+
+    let parsed = Memo::new(move |_| settled.with(session::parse_state));
+    let fit_inputs = Memo::new(move |_| {
+        settled.with(|s| {
+            parsed.with(|p| {
+                if s.text.trim().is_empty() || p.points.is_empty() {
+                    return None;
+                }
+                let mut options = session::analysis_options(s, p);
+                options.target_error = None;
+                options.bootstrap = options.bootstrap.min(MAX_BOOTSTRAP);
+                Some(FitInputs {
+                    points: p.points.clone(),
+                    held_out: p.held_out.clone(),
+                    options,
+                })
+            })
+        })
+    });
+    let point: Memo<PointFit> = Memo::new(move |_| {
+        fit_inputs.with(|fi| {
+            fi.as_ref().map(|fi| {
+                analyze_point(&fi.points, &fi.held_out, &fi.options)
+                    .map_err(|e| view_model::fit_error_text(&e.to_string()))
+            })
+        })
+    });
+
+    // The bootstrap follows every new point fit, in slices.
+    let progress = RwSignal::new(None::<Progress>);
+    let booted = RwSignal::new(None::<Analysis>);
+    let runner = Runner::default();
+    Effect::new(move |_| {
+        let p = point.get();
+        booted.set(None);
+        progress.set(None);
+        match p {
+            Some(Ok(a)) if a.options.bootstrap > 0 => runner.start(
+                a,
+                move |pr| progress.set(Some(pr)),
+                move |full| {
+                    booted.set(Some(full));
+                    progress.set(None);
+                },
+            ),
+            _ => runner.cancel(),
+        }
+    });
+    let target_error = Memo::new(move |_| {
+        settled.with(|s| parsed.with(|p| session::analysis_options(s, p).target_error))
+    });
+    let analysis = Memo::new(move |_| {
+        let base = point.with(|p| match p {
+            Some(Ok(a)) => Some(a.clone()),
+            _ => None,
+        })?;
+        // Only a bootstrap of this very point fit counts (an older one may linger
+        // for a moment after an edit).
+        let full = booted
+            .with(|b| {
+                b.as_ref()
+                    .filter(|b| {
+                        b.fit == base.fit
+                            && b.m == base.m
+                            && b.y == base.y
+                            && b.held_out == base.held_out
+                            && b.options == base.options
+                    })
+                    .cloned()
+            })
+            .unwrap_or(base);
+        Some(full.with_target(target_error.get()))
+    });
+    let relative = Memo::new(move |_| settled.with(view_model::relative));
+    let messages = Memo::new(move |_| {
+        let fit_error = point.with(|p| match p {
+            Some(Err(e)) => Some(e.clone()),
+            _ => None,
+        });
+        notices.with(|n| {
+            settled.with(|s| {
+                parsed.with(|p| {
+                    analysis.with(|a| {
+                        relative.with(|r| {
+                            view_model::messages(view_model::MessageInputs {
+                                notices: n,
+                                state: s,
+                                parsed: Some(p),
+                                fit_error: fit_error.as_deref(),
+                                analysis: a.as_ref(),
+                                relative: r.as_ref(),
+                            })
+                        })
+                    })
+                })
+            })
+        })
+    });
+
+    // Theme: the choice is saved; "auto" follows the system, live.
+    let theme = RwSignal::new(ThemeChoice::from_id(
+        &storage::load_theme().unwrap_or_default(),
+    ));
+    let system_dark = RwSignal::new(dom::prefers_dark());
+    dom::on_scheme_change(move |d| system_dark.set(d));
+    let dark = Memo::new(move |_| match theme.get() {
+        ThemeChoice::Auto => system_dark.get(),
+        ThemeChoice::Light => false,
+        ThemeChoice::Dark => true,
+    });
+    Effect::new(move |_| {
+        dom::set_root_attribute("data-theme", if dark.get() { "dark" } else { "light" });
+    });
+
+    let ctx = Ctx {
+        ws,
+        settled,
+        parsed,
+        analysis,
+        progress,
+        relative,
+        notices,
+        messages,
+        theme,
+        dark,
+        permalink: RwSignal::new(String::new()),
+        url_has_state,
+    };
+
+    view! {
+        <a class="skip-link" href="#results">"Skip to results"</a>
+        <Header ctx=ctx/>
+        <main class="layout">
+            <InputPanel ctx=ctx/>
+            <section id="results" class="results" aria-label="Results">
+                <ResultsPanel ctx=ctx/>
+                <Charts ctx=ctx/>
+                <FitDetails ctx=ctx/>
+                <SharePanel ctx=ctx/>
+            </section>
+        </main>
+        <footer class="site-footer">
+            <p>
+                "Scalefit fits learning curves after Hestness et al. 2017, "
+                <cite>"Deep Learning Scaling is Predictable, Empirically"</cite>
+                " (arXiv:1712.00409). Everything runs in this page: your data never leave your browser."
+            </p>
+        </footer>
+    }
+}

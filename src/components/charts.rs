@@ -1,0 +1,228 @@
+//! The two plots on canvases: crisp at any pixel ratio, redrawn on data, theme and size
+//! changes, with hover tooltips read back through the plot's frame, and PNG/SVG
+//! downloads.
+
+use leptos::ev;
+use leptos::html;
+use leptos::prelude::*;
+use plotters::prelude::IntoDrawingArea;
+use plotters_canvas::CanvasBackend;
+use scalefit_plot::{draw_learning_curve, draw_model_size, PlotError, PlotFrame, Theme};
+
+use crate::app::Ctx;
+use crate::dom;
+use crate::plotting::{self, Hover, Plot};
+
+/// Pixels around a marker that still count as hovering it (CSS pixels).
+const HOVER_RADIUS: f64 = 10.0;
+/// Size of the SVG downloads.
+#[cfg(feature = "svg-export")]
+const SVG_SIZE: (u32, u32) = (960, 600);
+
+/// Both plots.
+#[component]
+pub fn Charts(ctx: Ctx) -> impl IntoView {
+    let labels = move || {
+        let metric = ctx.settled.with(|s| s.metric);
+        (metric, ctx.parsed.with(|p| p.percent))
+    };
+    let learning = Memo::new(move |_| {
+        let (metric, percent) = labels();
+        let from_fit = ctx.analysis.with(|a| {
+            a.as_ref().map(|a| {
+                let (p, h) = plotting::learning_curve(a, metric, percent);
+                (Plot::LearningCurve(p), h)
+            })
+        });
+        from_fit
+            .or_else(|| {
+                ctx.relative.with(|r| {
+                    r.as_ref().map(|r| {
+                        let (p, h) = plotting::preset_curve(r);
+                        (Plot::LearningCurve(p), h)
+                    })
+                })
+            })
+            .unwrap_or_else(|| {
+                (
+                    Plot::LearningCurve(scalefit_plot::LearningCurvePlot::default()),
+                    Hover::default(),
+                )
+            })
+    });
+    let model = Memo::new(move |_| {
+        let from_fit = ctx.analysis.with(|a| a.as_ref().map(plotting::model_size));
+        match from_fit {
+            Some(m) => m,
+            None => ctx
+                .relative
+                .with(|r| r.as_ref().and_then(plotting::preset_model_size)),
+        }
+        .map(|(p, h)| (Plot::ModelSize(p), h))
+    });
+    let learning = Signal::derive(move || Some(learning.get()));
+    view! {
+        <section class="card chart-card" aria-labelledby="lc-heading">
+            <ChartCanvas
+                ctx=ctx
+                id="learning-curve"
+                heading_id="lc-heading"
+                title="Learning curve"
+                caption=Signal::derive(move || {
+                    if ctx.analysis.with(Option::is_some) || ctx.relative.with(Option::is_none) {
+                        "Log-log. Filled: fitted points; hollow: held out; line: fit; band: 95% bootstrap interval; dashed: extrapolation to the target. Hover for values."
+                    } else {
+                        "Log-log. Line: the paper's trend; dot: your current point; dashed: the paper's exponent extrapolated from your point to the target."
+                    }
+                })
+                plot=learning
+            />
+        </section>
+        <Show when=move || model.with(Option::is_some)>
+            <section class="card chart-card" aria-labelledby="ms-heading">
+                <ChartCanvas
+                    ctx=ctx
+                    id="model-size"
+                    heading_id="ms-heading"
+                    title="Model size"
+                    caption=Signal::derive(|| "Best model size against training-set size, log-log; the diamond is the size projected for the target.")
+                    plot=Signal::derive(move || model.get())
+                />
+            </section>
+        </Show>
+    }
+}
+
+fn theme(dark: bool, scale: f64) -> Theme {
+    if dark { Theme::dark() } else { Theme::light() }.scaled(scale)
+}
+
+/// Sizes the canvas to its CSS box times the pixel ratio and draws.
+fn draw(canvas: &web_sys::HtmlCanvasElement, plot: &Plot, dark: bool) -> Option<PlotFrame> {
+    let (w, h) = (canvas.client_width(), canvas.client_height());
+    if w <= 0 || h <= 0 {
+        return None;
+    }
+    let dpr = dom::device_pixel_ratio();
+    let (pw, ph) = (
+        (f64::from(w) * dpr).round() as u32,
+        (f64::from(h) * dpr).round() as u32,
+    );
+    if canvas.width() != pw {
+        canvas.set_width(pw);
+    }
+    if canvas.height() != ph {
+        canvas.set_height(ph);
+    }
+    let root = CanvasBackend::with_canvas_object(canvas.clone())?.into_drawing_area();
+    let t = theme(dark, dpr);
+    let r: Result<PlotFrame, PlotError> = match plot {
+        Plot::LearningCurve(p) => draw_learning_curve(&root, p, &t),
+        Plot::ModelSize(p) => draw_model_size(&root, p, &t),
+    };
+    r.ok()
+}
+
+#[cfg(feature = "svg-export")]
+fn svg_of(plot: &Plot) -> Option<String> {
+    let t = Theme::light();
+    let (w, h) = SVG_SIZE;
+    match plot {
+        Plot::LearningCurve(p) => scalefit_plot::render_learning_curve_svg(p, &t, w, h).ok(),
+        Plot::ModelSize(p) => scalefit_plot::render_model_size_svg(p, &t, w, h).ok(),
+    }
+}
+
+/// A canvas with its title, downloads and tooltip.
+#[component]
+fn ChartCanvas(
+    ctx: Ctx,
+    id: &'static str,
+    heading_id: &'static str,
+    title: &'static str,
+    #[prop(into)] caption: Signal<&'static str>,
+    #[prop(into)] plot: Signal<Option<(Plot, Hover)>>,
+) -> impl IntoView {
+    let canvas = NodeRef::<html::Canvas>::new();
+    let frame = RwSignal::new(None::<PlotFrame>);
+    let resized = RwSignal::new(0u32);
+    dom::on_resize(move || resized.update(|n| *n = n.wrapping_add(1)));
+    Effect::new(move |_| {
+        resized.track();
+        let dark = ctx.dark.get();
+        let Some(el) = canvas.get() else { return };
+        let f = plot.with(|p| p.as_ref().and_then(|(p, _)| draw(&el, p, dark)));
+        frame.set(f);
+    });
+    let tip = RwSignal::new(None::<(f64, f64, String)>);
+    let on_move = move |e: ev::PointerEvent| {
+        let (Some(el), Some(f)) = (canvas.get_untracked(), frame.get_untracked()) else {
+            return;
+        };
+        let cw = f64::from(el.client_width().max(1));
+        let ratio = f64::from(el.width()) / cw;
+        let (x, y) = (f64::from(e.offset_x()), f64::from(e.offset_y()));
+        let (px, py) = ((x * ratio).round() as i32, (y * ratio).round() as i32);
+        let text = plot.with_untracked(|p| {
+            p.as_ref()
+                .and_then(|(_, h)| h.describe(&f, px, py, HOVER_RADIUS * ratio))
+        });
+        tip.set(text.map(|t| (x, y, t)));
+    };
+    let png = move |_| {
+        if let Some(url) = canvas.get_untracked().and_then(|c| c.to_data_url().ok()) {
+            dom::download_url(&format!("scalefit-{id}.png"), &url);
+        }
+    };
+    #[cfg(feature = "svg-export")]
+    let svg_button = {
+        let svg = move |_| {
+            if let Some(s) = plot.with_untracked(|p| p.as_ref().and_then(|(p, _)| svg_of(p))) {
+                dom::download_text(&format!("scalefit-{id}.svg"), "image/svg+xml", &s);
+            }
+        };
+        view! {
+            <button type="button" class="btn btn-small" id=format!("{id}-svg") on:click=svg>
+                "SVG"
+            </button>
+        }
+    };
+    #[cfg(not(feature = "svg-export"))]
+    let svg_button = ();
+    let caption_id = format!("{id}-caption");
+    view! {
+        <div class="card-head">
+            <h2 id=heading_id>{title}</h2>
+            <div class="button-row">
+                <button type="button" class="btn btn-small" id=format!("{id}-png") on:click=png>
+                    "PNG"
+                </button>
+                {svg_button}
+            </div>
+        </div>
+        <div class=format!("chart-wrap chart-{id}") on:pointerleave=move |_| tip.set(None)>
+            <canvas
+                id=id
+                node_ref=canvas
+                role="img"
+                aria-label=format!("{title} plot")
+                aria-describedby=caption_id.clone()
+                on:pointermove=on_move
+            ></canvas>
+            {move || {
+                tip.get()
+                    .map(|(x, y, text)| {
+                        let cw = canvas.get_untracked().map_or(600, |c| c.client_width());
+                        let flip = x > f64::from(cw) * 0.6;
+                        let style = if flip {
+                            format!("right: {}px; top: {}px", f64::from(cw) - x + 14.0, y + 14.0)
+                        } else {
+                            format!("left: {}px; top: {}px", x + 14.0, y + 14.0)
+                        };
+                        view! { <div class="tooltip" role="tooltip" style=style>{text}</div> }
+                    })
+            }}
+        </div>
+        <p class="hint" id=caption_id>{move || caption.get()}</p>
+    }
+}

@@ -1,0 +1,1021 @@
+//! The input panel: source (preset) picker, data box with upload and drop, problems,
+//! column and series pickers, the editable table, fit settings, target and the
+//! advanced settings.
+
+use leptos::ev;
+use leptos::html;
+use leptos::prelude::*;
+use scalefit_core::model::{Form, Loss, ModelChoice};
+use scalefit_core::parse::{Columns, Metric, Scale, MAX_BYTES};
+use scalefit_core::permalink::{Anchor, State};
+use scalefit_core::presets::{NMT_REAL_ATTRIBUTION, NMT_REAL_ID, PRESETS};
+use wasm_bindgen::JsCast;
+
+use crate::app::Ctx;
+use crate::components::results::symbol;
+use crate::dom;
+use crate::format::exponent;
+use crate::table::{self, RowStatus};
+use crate::view_model::{self, Level};
+use crate::workspace::{anchor_of, Source, CUSTOM_ID};
+
+/// The whole left-hand panel.
+#[component]
+pub fn InputPanel(ctx: Ctx) -> impl IntoView {
+    view! {
+        <aside class="input-panel" aria-label="Data and settings">
+            <section class="card" aria-labelledby="data-heading">
+                <h2 id="data-heading">"Data"</h2>
+                <SourcePicker ctx=ctx/>
+                <PresetCard ctx=ctx/>
+                <RealDataNote ctx=ctx/>
+                <DataBox ctx=ctx/>
+                <ProblemList ctx=ctx/>
+                <SeriesPicker ctx=ctx/>
+                <ColumnPicker ctx=ctx/>
+                <DataTable ctx=ctx/>
+            </section>
+            <section class="card" aria-labelledby="model-heading">
+                <h2 id="model-heading">"Model and target"</h2>
+                <FitSettings ctx=ctx/>
+                <TargetField ctx=ctx/>
+                <AdvancedSettings ctx=ctx/>
+            </section>
+        </aside>
+    }
+}
+
+/// A labelled `<select>` whose options are fixed.
+#[component]
+fn Choice(
+    id: &'static str,
+    label: &'static str,
+    options: Vec<(&'static str, &'static str)>,
+    #[prop(into)] current: Signal<String>,
+    on_pick: Callback<String>,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select id=id on:change=move |e| on_pick.run(event_target_value(&e))>
+                {options
+                    .into_iter()
+                    .map(|(v, l)| {
+                        view! {
+                            <option value=v prop:selected=move || current.get() == v>
+                                {l}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            {hint.map(|h| view! { <p class="hint">{h}</p> })}
+        </div>
+    }
+}
+
+/// `#preset`: the user's data, the real NMT curves, or a domain of the paper.
+#[component]
+fn SourcePicker(ctx: Ctx) -> impl IntoView {
+    let current = move || ctx.ws.with(|w| w.source().id());
+    let pick = move |e: ev::Event| {
+        let id = event_target_value(&e);
+        ctx.ws.update(|w| w.select_source(&id));
+    };
+    view! {
+        <div class="field">
+            <label for="preset">"Source"</label>
+            <select id="preset" on:change=pick>
+                <option value=CUSTOM_ID prop:selected=move || current() == CUSTOM_ID>
+                    "Your own data"
+                </option>
+                <option value=NMT_REAL_ID prop:selected=move || current() == NMT_REAL_ID>
+                    "Example: real NMT learning curves"
+                </option>
+                <optgroup label="Hestness et al. 2017 domains">
+                    {PRESETS
+                        .iter()
+                        .map(|p| {
+                            let id = p.id;
+                            view! {
+                                <option value=id prop:selected=move || current() == id>
+                                    {view_model::preset_label(p)}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </optgroup>
+            </select>
+        </div>
+    }
+}
+
+/// Keeps an input showing `value` when it changes from elsewhere (a link, a preset),
+/// unless what the user typed already means the same: never rewrites a field while
+/// the user types `0.` or `1e`.
+fn follow<T: PartialEq + 'static>(
+    node: NodeRef<html::Input>,
+    value: impl Fn() -> T + 'static,
+    parse: impl Fn(&str) -> T + 'static,
+    show: impl Fn(&T) -> String + 'static,
+) {
+    Effect::new(move |_| {
+        let v = value();
+        if let Some(el) = node.get() {
+            if parse(&el.value()) != v {
+                el.set_value(&show(&v));
+            }
+        }
+    });
+}
+
+/// Parses a number field: `number` inputs hold plain numbers, `text` ones also
+/// `134M`, `2^27`, `1,000`.
+fn parse_field(kind: &str, s: &str) -> Option<f64> {
+    if kind == "number" {
+        s.trim().parse::<f64>().ok().filter(|v| v.is_finite())
+    } else {
+        view_model::parse_user_number(s)
+    }
+}
+
+/// A labelled number field committing its parsed value on every keystroke.
+#[component]
+fn NumberField(
+    id: &'static str,
+    #[prop(into)] label: Signal<String>,
+    #[prop(into)] value: Signal<Option<f64>>,
+    on_commit: Callback<Option<f64>>,
+    /// `number` (plain numbers) or `text` (also `134M`, `2^27`).
+    #[prop(default = "number")]
+    kind: &'static str,
+    #[prop(optional)] placeholder: &'static str,
+    #[prop(optional, into)] hint: Option<Signal<String>>,
+) -> impl IntoView {
+    let node = NodeRef::<html::Input>::new();
+    follow(
+        node,
+        move || value.get(),
+        move |s| parse_field(kind, s),
+        |v| view_model::field_text(*v),
+    );
+    let hint_id = format!("{id}-hint");
+    let described = hint.map(|_| hint_id.clone());
+    view! {
+        <div class="field">
+            <label for=id>{move || label.get()}</label>
+            <input
+                id=id
+                node_ref=node
+                type=kind
+                step=(kind == "number").then_some("any")
+                inputmode="decimal"
+                autocomplete="off"
+                spellcheck="false"
+                placeholder=placeholder
+                aria-describedby=described
+                on:input=move |e| on_commit.run(parse_field(kind, &event_target_value(&e)))
+            />
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{move || h.get()}</p> })}
+        </div>
+    }
+}
+
+/// The card of a paper preset: what it is, its exponents, its source, and the anchor
+/// of the relative projection.
+#[component]
+fn PresetCard(ctx: Ctx) -> impl IntoView {
+    let preset = Memo::new(move |_| ctx.ws.with(|w| w.source().paper()));
+    let anchor = Memo::new(move |_| ctx.ws.with(|w| w.anchor()));
+    let set_anchor = move |f: fn(&mut Anchor, Option<f64>) -> bool| {
+        Callback::new(move |v: Option<f64>| {
+            ctx.ws.update(|w| {
+                if let Some(mut a) = anchor_of(&w.state) {
+                    if f(&mut a, v) {
+                        w.state.anchor = Some(a);
+                    }
+                }
+            })
+        })
+    };
+    let on_m = set_anchor(|a, v| match v {
+        Some(v) => {
+            a.m = v;
+            true
+        }
+        None => false,
+    });
+    let on_err = set_anchor(|a, v| match v {
+        Some(v) => {
+            a.error = v;
+            true
+        }
+        None => false,
+    });
+    let on_size = set_anchor(|a, v| {
+        a.model_size = v;
+        true
+    });
+    let anchor_m = Signal::derive(move || anchor.get().map(|a| a.m));
+    let anchor_err = Signal::derive(move || anchor.get().map(|a| a.error));
+    let anchor_size = Signal::derive(move || anchor.get().and_then(|a| a.model_size));
+    view! {
+        {move || {
+            preset
+                .get()
+                .map(|p| {
+                    view! {
+                        <div class="preset-card" aria-live="polite">
+                            <h3>{p.domain}</h3>
+                            <dl class="facts">
+                                <dt>"Metric"</dt>
+                                <dd>{p.metric}</dd>
+                                <dt>{symbol("β_g")}</dt>
+                                <dd class="num">{exponent(p.beta_g)}</dd>
+                                <dt>{symbol("β_p")}</dt>
+                                <dd class="num">{p.beta_p.map(exponent).unwrap_or_else(|| "n/a".into())}</dd>
+                                <dt>"Reported"</dt>
+                                <dd>{p.trend}</dd>
+                            </dl>
+                            <p class="explanation">{p.explanation}</p>
+                            <p class="citation">"Source: " <cite>{p.citation()}</cite></p>
+                        </div>
+                        <fieldset class="anchor">
+                            <legend>"Your current point"</legend>
+                            <p class="hint">
+                                "Projections are relative to where you are now: the preset's exponent through your current data size and error. Prefilled with an illustrative point in "
+                                {p.unit}
+                                "."
+                            </p>
+                            <div class="grid-3">
+                                <NumberField
+                                    id="anchor-m"
+                                    label="Data size m".to_string()
+                                    kind="text"
+                                    value=anchor_m
+                                    on_commit=on_m
+                                />
+                                <NumberField
+                                    id="anchor-error"
+                                    label=Signal::derive(move || {
+                                        if ctx.ws.with(|w| w.state.metric == Metric::Accuracy) {
+                                            "Accuracy".to_string()
+                                        } else {
+                                            "Error".to_string()
+                                        }
+                                    })
+                                    kind="text"
+                                    value=anchor_err
+                                    on_commit=on_err
+                                />
+                                <NumberField
+                                    id="anchor-model-size"
+                                    label="Model size".to_string()
+                                    kind="text"
+                                    placeholder="optional"
+                                    value=anchor_size
+                                    on_commit=on_size
+                                />
+                            </div>
+                        </fieldset>
+                    }
+                })
+        }}
+    }
+}
+
+/// The attribution of the real NMT data, shown whenever they are.
+#[component]
+fn RealDataNote(ctx: Ctx) -> impl IntoView {
+    let shown = move || ctx.ws.with(|w| w.source() == Source::RealNmt);
+    view! {
+        <Show when=shown>
+            <p class="attribution" id="nmt-attribution">
+                <strong>"Real data. "</strong>
+                {NMT_REAL_ATTRIBUTION}
+                " Rows with Training = 0 are held out and predicted by the backtest."
+            </p>
+        </Show>
+    }
+}
+
+/// Reads a dropped or uploaded file: a saved state (`.json`) or data text.
+fn import_file(ctx: Ctx, file: web_sys::File) {
+    if file.size() > MAX_BYTES as f64 {
+        ctx.notify(
+            Level::Error,
+            format!(
+                "\"{}\" is {:.1} MB; Scalefit reads at most {} MB",
+                file.name(),
+                file.size() / 1e6,
+                MAX_BYTES / (1024 * 1024)
+            ),
+        );
+        return;
+    }
+    let name = file.name();
+    dom::read_file(file, move |r| match r {
+        Ok(text) => import_text(ctx, &name, text),
+        Err(e) => ctx.notify(Level::Error, e),
+    });
+}
+
+fn import_text(ctx: Ctx, name: &str, text: String) {
+    let looks_json =
+        name.to_ascii_lowercase().ends_with(".json") || text.trim_start().starts_with('{');
+    if looks_json {
+        match serde_json::from_slice::<State>(text.as_bytes()) {
+            Ok(state) => {
+                ctx.ws.update(|w| {
+                    w.open_link(state);
+                });
+                return;
+            }
+            Err(e) if name.to_ascii_lowercase().ends_with(".json") => {
+                ctx.notify(
+                    Level::Error,
+                    format!("\"{name}\" is not a Scalefit state ({e})"),
+                );
+                return;
+            }
+            Err(_) => {}
+        }
+    }
+    ctx.ws.update(|w| w.load_text(text));
+}
+
+/// `#data-input` with upload, drop, Clear and Undo.
+#[component]
+fn DataBox(ctx: Ctx) -> impl IntoView {
+    let area = NodeRef::<html::Textarea>::new();
+    let dragging = RwSignal::new(false);
+    // Keep the box in step with the workspace when the text changes from elsewhere
+    // (preset, link, table, undo) without disturbing the caret while typing.
+    Effect::new(move |_| {
+        let text = ctx.ws.with(|w| w.state.text.clone());
+        if let Some(el) = area.get() {
+            if el.value() != text {
+                el.set_value(&text);
+            }
+        }
+    });
+    let on_input = move |e: ev::Event| {
+        let v = event_target_value(&e);
+        ctx.ws.update(|w| w.edit_text(v));
+    };
+    let on_drop = move |e: ev::DragEvent| {
+        e.prevent_default();
+        dragging.set(false);
+        let Some(dt) = e.data_transfer() else { return };
+        if let Some(file) = dt.files().and_then(|f| f.get(0)) {
+            import_file(ctx, file);
+        } else if let Ok(text) = dt.get_data("text/plain") {
+            if !text.is_empty() {
+                ctx.ws.update(|w| w.load_text(text));
+            }
+        }
+    };
+    let on_file = move |e: ev::Event| {
+        let Some(input) = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+            import_file(ctx, file);
+        }
+        // Choosing the same file again must fire `change` again.
+        input.set_value("");
+    };
+    let placeholder = "m, error\n1e5, 0.42\n2e5, 0.37\n4e5, 0.33\n8e5, 0.295\n1.6e6, 0.265\n…";
+    let can_undo = move || ctx.ws.with(|w| w.can_undo());
+    let has_text = move || ctx.ws.with(|w| !w.state.text.is_empty());
+    view! {
+        <div
+            class="drop-zone"
+            class:dragging=move || dragging.get()
+            on:dragover=move |e: ev::DragEvent| {
+                e.prevent_default();
+                dragging.set(true);
+            }
+            on:dragleave=move |_| dragging.set(false)
+            on:drop=on_drop
+        >
+            <label for="data-input" class="label-row">
+                <span>"Measurements"</span>
+                <span class="hint">"paste, type, or drop a file"</span>
+            </label>
+            <Show when=move || ctx.ws.with(|w| w.source().paper().is_some() && w.state.text.trim().is_empty())>
+                <p class="hint">
+                    "Paste your own measurements here to fit them; the domain's β_p then gives the model size. Your own data come back with the source “Your own data”."
+                </p>
+            </Show>
+            <textarea
+                id="data-input"
+                node_ref=area
+                rows="10"
+                spellcheck="false"
+                autocomplete="off"
+                wrap="off"
+                placeholder=placeholder
+                aria-describedby="data-help problems"
+                on:input=on_input
+            ></textarea>
+            <p class="hint" id="data-help">
+                "Header optional. Columns: training-set size, error (or accuracy), optional model size; a series column and a train/held-out column are recognised by name. Numbers like 1e6, 2^20, 3M and 1,000,000 work."
+            </p>
+            <div class="button-row">
+                <input
+                    id="file-input"
+                    class="visually-hidden"
+                    type="file"
+                    accept=".csv,.tsv,.txt,.json,text/csv,text/plain,application/json"
+                    on:change=on_file
+                />
+                <label for="file-input" class="btn">"Upload file"</label>
+                <button
+                    id="clear-data"
+                    type="button"
+                    class="btn"
+                    disabled=move || !has_text()
+                    on:click=move |_| ctx.ws.update(|w| w.clear())
+                >
+                    "Clear"
+                </button>
+                <button
+                    id="undo-clear"
+                    type="button"
+                    class="btn"
+                    disabled=move || !can_undo()
+                    on:click=move |_| ctx.ws.update(|w| w.undo_clear())
+                >
+                    "Undo clear"
+                </button>
+            </div>
+        </div>
+    }
+}
+
+/// Every problem of the parse with its line; a click selects the line in the box.
+#[component]
+fn ProblemList(ctx: Ctx) -> impl IntoView {
+    let problems = Memo::new(move |_| {
+        if ctx.settled.with(|s| s.text.trim().is_empty()) {
+            return Vec::new();
+        }
+        ctx.parsed.with(|p| {
+            p.problems
+                .iter()
+                .take(200)
+                .map(|pr| (pr.line, view_model::problem_text(pr.line, &pr.message)))
+                .collect::<Vec<_>>()
+        })
+    });
+    let select_line = move |line: usize| {
+        let text = ctx.ws.with_untracked(|w| w.state.text.clone());
+        let Some((a, b)) = view_model::line_span(&text, line) else {
+            return;
+        };
+        let el = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("data-input"))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok());
+        if let Some(el) = el {
+            let _ = el.focus();
+            let _ = el.set_selection_range(a as u32, b as u32);
+        }
+    };
+    view! {
+        <ul id="problems" class="problems" aria-label="Problems in the data">
+            {move || {
+                problems
+                    .get()
+                    .into_iter()
+                    .map(|(line, text)| {
+                        if line == 0 {
+                            view! { <li>{text}</li> }.into_any()
+                        } else {
+                            view! {
+                                <li>
+                                    <button
+                                        type="button"
+                                        class="link"
+                                        title="Select this line in the data"
+                                        on:click=move |_| select_line(line)
+                                    >
+                                        {text}
+                                    </button>
+                                </li>
+                            }
+                                .into_any()
+                        }
+                    })
+                    .collect_view()
+            }}
+        </ul>
+    }
+}
+
+/// `#series`: which curve of a file with several.
+#[component]
+fn SeriesPicker(ctx: Ctx) -> impl IntoView {
+    let groups = Memo::new(move |_| ctx.parsed.with(|p| p.groups.clone()));
+    let current = Memo::new(move |_| ctx.parsed.with(|p| p.group.clone().unwrap_or_default()));
+    view! {
+        <Show when=move || !groups.with(Vec::is_empty)>
+            <div class="field">
+                <label for="series">"Series"</label>
+                <select
+                    id="series"
+                    on:change=move |e| {
+                        let g = event_target_value(&e);
+                        ctx.ws.update(|w| w.state.group = Some(g));
+                    }
+                >
+                    {move || {
+                        groups
+                            .get()
+                            .into_iter()
+                            .map(|g| {
+                                let (v, value, text) = (g.clone(), g.clone(), g);
+                                view! {
+                                    <option value=value prop:selected=move || current.get() == v>
+                                        {text}
+                                    </option>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+            </div>
+        </Show>
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Role {
+    Size,
+    Error,
+    ModelSize,
+    Group,
+    HeldOut,
+}
+
+impl Role {
+    fn get(self, c: &Columns) -> Option<usize> {
+        match self {
+            Role::Size => Some(c.size),
+            Role::Error => Some(c.error),
+            Role::ModelSize => c.model_size,
+            Role::Group => c.group,
+            Role::HeldOut => c.held_out,
+        }
+    }
+
+    fn set(self, c: &mut Columns, v: Option<usize>) {
+        match self {
+            Role::Size => c.size = v.unwrap_or(c.size),
+            Role::Error => c.error = v.unwrap_or(c.error),
+            Role::ModelSize => c.model_size = v,
+            Role::Group => c.group = v,
+            Role::HeldOut => c.held_out = v,
+        }
+    }
+
+    fn optional(self) -> bool {
+        !matches!(self, Role::Size | Role::Error)
+    }
+}
+
+/// One column role's select.
+#[component]
+fn ColumnSelect(ctx: Ctx, id: &'static str, label: &'static str, role: Role) -> impl IntoView {
+    let options = Memo::new(move |_| ctx.parsed.with(view_model::column_options));
+    let current = Memo::new(move |_| ctx.parsed.with(|p| role.get(&p.columns)));
+    let pick = move |e: ev::Event| {
+        let v = event_target_value(&e).parse::<usize>().ok();
+        let mut cols = ctx.parsed.with_untracked(|p| p.columns.clone());
+        role.set(&mut cols, v);
+        ctx.ws.update(|w| {
+            w.state.columns = Some(cols);
+            if role == Role::Group {
+                w.state.group = None;
+            }
+        });
+    };
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select id=id on:change=pick>
+                {role
+                    .optional()
+                    .then(|| {
+                        view! {
+                            <option value="" prop:selected=move || current.get().is_none()>
+                                "none"
+                            </option>
+                        }
+                    })}
+                {move || {
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(i, name)| {
+                            view! {
+                                <option value=i.to_string() prop:selected=move || current.get() == Some(i)>
+                                    {name}
+                                </option>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </select>
+        </div>
+    }
+}
+
+/// Which column holds what, detected from the header and overridable.
+#[component]
+fn ColumnPicker(ctx: Ctx) -> impl IntoView {
+    let shown = move || {
+        ctx.settled.with(|s| !s.text.trim().is_empty()) && ctx.parsed.with(|p| p.n_columns >= 2)
+    };
+    let overridden = move || ctx.ws.with(|w| w.state.columns.is_some());
+    view! {
+        <Show when=shown>
+            <details class="columns" open=overridden>
+                <summary>
+                    "Columns"
+                    <span class="hint">{move || if overridden() { " (set by you)" } else { " (detected)" }}</span>
+                </summary>
+                <div class="grid-2">
+                    <ColumnSelect ctx=ctx id="col-size" label="Training-set size" role=Role::Size/>
+                    <ColumnSelect ctx=ctx id="col-error" label="Error / accuracy" role=Role::Error/>
+                    <ColumnSelect ctx=ctx id="col-model-size" label="Model size" role=Role::ModelSize/>
+                    <ColumnSelect ctx=ctx id="col-group" label="Series" role=Role::Group/>
+                    <ColumnSelect ctx=ctx id="col-held-out" label="Train / held-out flag" role=Role::HeldOut/>
+                </div>
+                <Show when=overridden>
+                    <button
+                        id="columns-auto"
+                        type="button"
+                        class="btn btn-small"
+                        on:click=move |_| ctx.ws.update(|w| {
+                            w.state.columns = None;
+                            w.state.group = None;
+                        })
+                    >
+                        "Detect columns again"
+                    </button>
+                </Show>
+            </details>
+        </Show>
+    }
+}
+
+/// The rows of the data box as an editable table; edits go back into the text.
+#[component]
+fn DataTable(ctx: Ctx) -> impl IntoView {
+    let model = Memo::new(move |_| {
+        ctx.settled
+            .with(|s| ctx.parsed.with(|p| table::table(&s.text, p)))
+    });
+    let n_rows = move || model.with(|m| m.rows.len());
+    let n_cols = Memo::new(move |_| model.with(|m| m.n_columns.max(2)));
+    let delimiter = move || ctx.parsed.with_untracked(|p| p.delimiter.clone());
+    let edit = move |row: usize, col: usize, value: String| {
+        let Some(line) = model.with_untracked(|m| m.rows.get(row).map(|r| r.line)) else {
+            return;
+        };
+        let d = delimiter();
+        ctx.ws
+            .update(|w| w.edit_text(table::set_cell(&w.state.text, line, col, &value, &d)));
+    };
+    let delete = move |row: usize| {
+        let Some(line) = model.with_untracked(|m| m.rows.get(row).map(|r| r.line)) else {
+            return;
+        };
+        ctx.ws
+            .update(|w| w.edit_text(table::delete_line(&w.state.text, line)));
+    };
+    let add = move |_| {
+        let (d, n) = (delimiter(), n_cols.get_untracked());
+        ctx.ws
+            .update(|w| w.edit_text(table::append_row(&w.state.text, n, &d)));
+    };
+    let header = move |j: usize| {
+        model.with(|m| {
+            m.header
+                .as_ref()
+                .and_then(|h| h.get(j).cloned())
+                .unwrap_or_else(|| format!("column {}", j + 1))
+        })
+    };
+    let shown = move || ctx.settled.with(|s| !s.text.trim().is_empty());
+    let open = RwSignal::new(false);
+    let row_count = move || {
+        ctx.parsed.with(|p| {
+            p.points.len() + p.held_out.len() + p.problems.iter().filter(|x| x.line > 0).count()
+        })
+    };
+    view! {
+        <Show when=shown>
+            <details
+                class="data-table"
+                on:toggle=move |e| {
+                    let is_open = e
+                        .target()
+                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                        .is_some_and(|el| el.has_attribute("open"));
+                    open.set(is_open);
+                }
+            >
+                <summary>
+                    "Table "
+                    <span class="hint">{move || format!("({} rows)", row_count())}</span>
+                </summary>
+                // Built only while open: a long log would otherwise cost thousands of
+                // inputs nobody looks at.
+                <Show when=move || open.get()>
+                <div class="table-scroll">
+                    <table class="edit-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Line"</th>
+                                <For
+                                    each=move || 0..n_cols.get()
+                                    key=|j| *j
+                                    children=move |j| view! { <th scope="col">{move || header(j)}</th> }
+                                />
+                                <th scope="col">"Status"</th>
+                                <th scope="col"><span class="visually-hidden">"Delete"</span></th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            <For
+                                each=move || 0..n_rows()
+                                key=|i| *i
+                                children=move |i| {
+                                    let row = move || model.with(|m| m.rows.get(i).cloned());
+                                    let line = move || row().map(|r| r.line).unwrap_or(0);
+                                    let status = move || row().map(|r| r.status).unwrap_or(RowStatus::Unused);
+                                    view! {
+                                        <tr class=move || format!("row-{}", status().class())>
+                                            <th scope="row" class="num">{line}</th>
+                                            <For
+                                                each=move || 0..n_cols.get()
+                                                key=|j| *j
+                                                children=move |j| {
+                                                    let cell = move || {
+                                                        row().and_then(|r| r.cells.get(j).cloned()).unwrap_or_default()
+                                                    };
+                                                    view! {
+                                                        <td>
+                                                            <input
+                                                                type="text"
+                                                                class="cell"
+                                                                spellcheck="false"
+                                                                aria-label=move || format!("Line {}, {}", line(), header(j))
+                                                                prop:value=cell
+                                                                on:change=move |e| edit(i, j, event_target_value(&e))
+                                                            />
+                                                        </td>
+                                                    }
+                                                }
+                                            />
+                                            <td class="status" title=move || status().label().to_string()>
+                                                {move || status().label().to_string()}
+                                            </td>
+                                            <td>
+                                                <button
+                                                    type="button"
+                                                    class="btn-icon"
+                                                    aria-label=move || format!("Delete line {}", line())
+                                                    title="Delete this row"
+                                                    on:click=move |_| delete(i)
+                                                >
+                                                    "×"
+                                                </button>
+                                            </td>
+                                        </tr>
+                                    }
+                                }
+                            />
+                        </tbody>
+                    </table>
+                </div>
+                <p class="hint">
+                    {move || {
+                        let hidden = model.with(|m| m.hidden);
+                        (hidden > 0).then(|| format!("{hidden} more rows are in the text box. "))
+                    }}
+                    "Edits are written back into the text."
+                </p>
+                <button id="add-row" type="button" class="btn btn-small" on:click=add>"Add row"</button>
+                </Show>
+            </details>
+        </Show>
+    }
+}
+
+/// Metric, scale, model form and loss.
+#[component]
+fn FitSettings(ctx: Ctx) -> impl IntoView {
+    let metric = Signal::derive(move || ctx.ws.with(|w| w.state.metric.id().to_string()));
+    let scale = Signal::derive(move || {
+        ctx.ws.with(|w| {
+            match w.state.scale {
+                Scale::Auto => "auto",
+                Scale::Fraction => "fraction",
+                Scale::Percent => "percent",
+            }
+            .to_string()
+        })
+    });
+    let model = Signal::derive(move || ctx.ws.with(|w| w.state.model.id().to_string()));
+    let loss = Signal::derive(move || ctx.ws.with(|w| w.state.loss.id().to_string()));
+    let mut models = vec![("auto", "auto (AICc)")];
+    models.extend(Form::ALL.iter().map(|f| (f.id(), f.formula_label())));
+    view! {
+        <div class="grid-2">
+            <Choice
+                id="metric"
+                label="Metric"
+                options=vec![("error", "error"), ("accuracy", "accuracy")]
+                current=metric
+                on_pick=Callback::new(move |v: String| {
+                    if let Some(m) = Metric::from_id(&v) {
+                        ctx.ws.update(|w| w.state.metric = m);
+                    }
+                })
+            />
+            <Choice
+                id="scale"
+                label="Values are"
+                options=vec![("auto", "auto"), ("fraction", "fractions 0–1"), ("percent", "percent 0–100")]
+                current=scale
+                on_pick=Callback::new(move |v: String| {
+                    let s = match v.as_str() {
+                        "fraction" => Scale::Fraction,
+                        "percent" => Scale::Percent,
+                        _ => Scale::Auto,
+                    };
+                    ctx.ws.update(|w| w.state.scale = s);
+                })
+            />
+            <Choice
+                id="model"
+                label="Model"
+                options=models
+                current=model
+                on_pick=Callback::new(move |v: String| {
+                    if let Some(m) = ModelChoice::from_id(&v) {
+                        ctx.ws.update(|w| w.state.model = m);
+                    }
+                })
+            />
+            <Choice
+                id="loss"
+                label="Loss"
+                options=vec![("log", "log (relative)"), ("linear", "linear")]
+                current=loss
+                on_pick=Callback::new(move |v: String| {
+                    if let Some(l) = Loss::from_id(&v) {
+                        ctx.ws.update(|w| w.state.loss = l);
+                    }
+                })
+            />
+        </div>
+    }
+}
+
+/// Labels of the forms in the `#model` select.
+trait FormLabel {
+    fn formula_label(self) -> &'static str;
+}
+
+impl FormLabel for Form {
+    fn formula_label(self) -> &'static str {
+        match self {
+            Form::Power => "power",
+            Form::PowerFloor => "power-floor",
+            Form::ThreeRegion => "three-region",
+        }
+    }
+}
+
+/// `#target`: an error or an accuracy, as `#metric` says.
+#[component]
+fn TargetField(ctx: Ctx) -> impl IntoView {
+    let value = Signal::derive(move || ctx.ws.with(|w| w.state.target));
+    let label = Signal::derive(move || {
+        if ctx.ws.with(|w| w.state.metric == Metric::Accuracy) {
+            "Target accuracy".to_string()
+        } else {
+            "Target error".to_string()
+        }
+    });
+    let hint = Signal::derive(move || {
+        ctx.settled
+            .with(|s| ctx.parsed.with(|p| view_model::target_note(s, p.percent)))
+            .unwrap_or_else(|| {
+                "The data and model size that reach it are projected with 95% intervals.".into()
+            })
+    });
+    view! {
+        <div class="target-field">
+            <NumberField
+                id="target"
+                label=label
+                value=value
+                placeholder="e.g. 0.25"
+                hint=hint
+                on_commit=Callback::new(move |v: Option<f64>| ctx.ws.update(|w| w.state.target = v))
+            />
+        </div>
+    }
+}
+
+/// Bootstrap count, seed and held parameters.
+#[component]
+fn AdvancedSettings(ctx: Ctx) -> impl IntoView {
+    let boot = Signal::derive(move || ctx.ws.with(|w| Some(f64::from(w.state.bootstrap))));
+    let on_boot = Callback::new(move |v: Option<f64>| {
+        if let Some(v) = v.filter(|v| *v >= 0.0) {
+            let n = v.round().min(crate::app::MAX_BOOTSTRAP as f64) as u32;
+            ctx.ws.update(|w| w.state.bootstrap = n);
+        }
+    });
+    let seed_node = NodeRef::<html::Input>::new();
+    follow(
+        seed_node,
+        move || Some(ctx.ws.with(|w| w.state.seed)),
+        |t| t.trim().parse::<u64>().ok(),
+        |v| v.map(|v| v.to_string()).unwrap_or_default(),
+    );
+    let fixed_node = NodeRef::<html::Input>::new();
+    let fixed_error = RwSignal::new(None::<String>);
+    follow(
+        fixed_node,
+        move || Some(ctx.ws.with(|w| w.state.fixed.clone())),
+        |t| view_model::parse_fixed(t).ok(),
+        |v| view_model::format_fixed(v.as_deref().unwrap_or_default()),
+    );
+    view! {
+        <details class="advanced">
+            <summary>"Advanced"</summary>
+            <div class="grid-2">
+                <NumberField
+                    id="bootstrap"
+                    label="Bootstrap resamples".to_string()
+                    value=boot
+                    on_commit=on_boot
+                    hint="0 turns intervals off; at most 20000.".to_string()
+                />
+                <div class="field">
+                    <label for="seed">"Seed"</label>
+                    <input
+                        id="seed"
+                        type="text"
+                        inputmode="numeric"
+                        autocomplete="off"
+                        node_ref=seed_node
+                        on:input=move |e| {
+                            if let Ok(v) = event_target_value(&e).trim().parse::<u64>() {
+                                ctx.ws.update(|w| w.state.seed = v);
+                            }
+                        }
+                    />
+                    <p class="hint">"Same seed, same intervals (the permalink carries it)."</p>
+                </div>
+            </div>
+            <div class="field">
+                <label for="fixed">"Hold parameters"</label>
+                <input
+                    id="fixed"
+                    type="text"
+                    autocomplete="off"
+                    spellcheck="false"
+                    placeholder="e.g. gamma=0.3, beta_g=-0.5"
+                    aria-describedby="fixed-hint"
+                    aria-invalid=move || fixed_error.with(Option::is_some).then_some("true")
+                    node_ref=fixed_node
+                    on:input=move |e| {
+                        match view_model::parse_fixed(&event_target_value(&e)) {
+                            Ok(f) => {
+                                fixed_error.set(None);
+                                ctx.ws.update(|w| w.state.fixed = f);
+                            }
+                            Err(msg) => fixed_error.set(Some(msg)),
+                        }
+                    }
+                />
+                <p class="hint" id="fixed-hint" class:invalid=move || fixed_error.with(Option::is_some)>
+                    {move || fixed_error.get().unwrap_or_else(|| "Parameters held at a value instead of fitted (alpha, beta_g, gamma, eps0, m0).".into())}
+                </p>
+            </div>
+        </details>
+    }
+}

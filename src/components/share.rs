@@ -1,0 +1,119 @@
+//! Sharing and export: `#share` puts the permalink in the address bar, the clipboard
+//! and `#permalink`; long links get a warning and the file exports instead.
+
+use leptos::prelude::*;
+use scalefit_core::permalink::{self, SHAREABLE_LEN};
+
+use crate::app::Ctx;
+use crate::view_model::Level;
+use crate::{dom, export};
+
+/// Share and export buttons.
+#[component]
+pub fn SharePanel(ctx: Ctx) -> impl IntoView {
+    let copied = RwSignal::new(None::<bool>);
+    let share = move |_| {
+        let Some(base) = dom::url_without_hash() else {
+            ctx.notify(
+                Level::Error,
+                "the page's address is unavailable, so no link can be made",
+            );
+            return;
+        };
+        let url = ctx.ws.with_untracked(|w| permalink::link(&base, &w.state));
+        // Replacing the URL must not count as an edit that makes it stale.
+        dom::replace_url(&url);
+        ctx.url_has_state.set(true);
+        ctx.permalink.set(url.clone());
+        if url.len() > SHAREABLE_LEN {
+            ctx.notify(
+                Level::Warning,
+                format!(
+                    "This link is {} characters long; chat tools and mail clients may cut links over {SHAREABLE_LEN}. Send the CSV or JSON export instead",
+                    url.len()
+                ),
+            );
+        }
+        copied.set(None);
+        dom::copy_text(&url, move |ok| copied.set(Some(ok)));
+    };
+    let export_csv = move |_| {
+        let csv = ctx
+            .analysis
+            .with_untracked(|a| a.as_ref().map(export::analysis_csv))
+            .or_else(|| {
+                ctx.relative
+                    .with_untracked(|r| r.as_ref().map(export::relative_csv))
+            });
+        match csv {
+            Some(csv) => {
+                dom::download_text("scalefit-results.csv", "text/csv", &csv);
+            }
+            None => ctx.notify(
+                Level::Error,
+                "nothing to export yet: fit some data or pick a preset",
+            ),
+        }
+    };
+    let export_json = move |_| {
+        let json = ctx.ws.with_untracked(|w| export::state_json(&w.state));
+        dom::download_text("scalefit-state.json", "application/json", &json);
+    };
+    let long = move || ctx.permalink.with(|l| l.len() > SHAREABLE_LEN);
+    let has_results =
+        move || ctx.analysis.with(Option::is_some) || ctx.relative.with(Option::is_some);
+    view! {
+        <section class="card" aria-labelledby="share-heading">
+            <h2 id="share-heading">"Share and export"</h2>
+            <p class="hint">
+                "The link carries the data and every setting in its fragment (after #), which browsers never send to a server."
+            </p>
+            <div class="share-row">
+                <button id="share" type="button" class="btn btn-primary" on:click=share>
+                    "Share link"
+                </button>
+                <label for="permalink" class="visually-hidden">"Permalink"</label>
+                <input
+                    id="permalink"
+                    type="url"
+                    readonly
+                    placeholder="Press “Share link” to make a permalink"
+                    prop:value=move || ctx.permalink.get()
+                    on:focus=move |e| {
+                        if let Some(el) = e
+                            .target()
+                            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
+                        {
+                            el.select();
+                        }
+                    }
+                />
+            </div>
+            <p class="hint share-status" aria-live="polite">
+                {move || match copied.get() {
+                    Some(true) => "Copied to the clipboard and put in the address bar.",
+                    Some(false) => "Put in the address bar; copy it from the field above (the clipboard was not available).",
+                    None => "",
+                }}
+                {move || long().then_some(" This link is long: some chat tools cut it, so the exports below may travel better.")}
+            </p>
+            <div class="button-row">
+                <button
+                    id="export-csv"
+                    type="button"
+                    class="btn"
+                    disabled=move || !has_results()
+                    on:click=export_csv
+                >
+                    "Export CSV"
+                </button>
+                <button id="export-json" type="button" class="btn" on:click=export_json>
+                    "Export JSON"
+                </button>
+            </div>
+            <p class="hint">
+                "CSV: each point with its fit and band, the curve, every parameter with its interval, the projection and the backtest. JSON: the full state; drop it on the data box to restore it."
+            </p>
+        </section>
+    }
+}

@@ -1,0 +1,195 @@
+//! Thin, failure-tolerant wrappers over the browser APIs the app uses: clock, URL and
+//! history, clipboard, downloads, files, colour scheme and canvas sizes. Every call
+//! returns an `Option`/`Result` instead of throwing, so a missing API degrades a
+//! feature, never the page.
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+/// Milliseconds from `performance.now()` (wasm has no `Instant`), 0 without it.
+pub fn now_ms() -> f64 {
+    window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// The page's URL without its fragment.
+pub fn url_without_hash() -> Option<String> {
+    let href = window()?.location().href().ok()?;
+    Some(
+        href.split_once('#')
+            .map_or(href.clone(), |(b, _)| b.to_string()),
+    )
+}
+
+/// The fragment, including `#`, or empty.
+pub fn hash() -> String {
+    window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// Replaces the address bar's URL without reloading or adding history.
+pub fn replace_url(url: &str) -> bool {
+    window().and_then(|w| w.history().ok()).is_some_and(|h| {
+        h.replace_state_with_url(&JsValue::NULL, "", Some(url))
+            .is_ok()
+    })
+}
+
+/// Writes `text` to the clipboard; `done(true)` on success. A denied permission or a
+/// missing API is reported as `false`, never as an uncaught rejection.
+pub fn copy_text(text: &str, done: impl FnOnce(bool) + 'static) {
+    let Some(w) = window() else {
+        done(false);
+        return;
+    };
+    let clip = w.navigator().clipboard();
+    // `navigator.clipboard` is undefined on insecure origins.
+    if JsValue::from(clip.clone()).is_undefined() {
+        done(false);
+        return;
+    }
+    let promise = clip.write_text(text);
+    wasm_bindgen_futures::spawn_local(async move {
+        done(JsFuture::from(promise).await.is_ok());
+    });
+}
+
+/// Offers `content` as a file download.
+pub fn download_text(filename: &str, mime: &str, content: &str) -> bool {
+    let parts = js_sys::Array::of1(&JsValue::from_str(content));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return false;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return false;
+    };
+    let ok = download_url(filename, &url);
+    // Revoke after the click has been handled.
+    let revoke = Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    if let Some(w) = window() {
+        let _ =
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 1000);
+    }
+    ok
+}
+
+/// Offers a URL (object or data URL) as a download named `filename`.
+pub fn download_url(filename: &str, url: &str) -> bool {
+    let Some(doc) = window().and_then(|w| w.document()) else {
+        return false;
+    };
+    let Some(a) = doc
+        .create_element("a")
+        .ok()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    else {
+        return false;
+    };
+    a.set_href(url);
+    a.set_download(filename);
+    a.click();
+    true
+}
+
+/// Reads a file's text; `done` gets the text or a sentence.
+pub fn read_file(file: web_sys::File, done: impl FnOnce(Result<String, String>) + 'static) {
+    let name = file.name();
+    let promise = file.text();
+    wasm_bindgen_futures::spawn_local(async move {
+        let r = JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|v| v.as_string())
+            .ok_or_else(|| format!("could not read \"{name}\" as text"));
+        done(r);
+    });
+}
+
+/// `window.devicePixelRatio`, 1 without it.
+pub fn device_pixel_ratio() -> f64 {
+    window()
+        .map(|w| w.device_pixel_ratio())
+        .filter(|r| r.is_finite() && *r > 0.0)
+        .unwrap_or(1.0)
+}
+
+fn dark_query() -> Option<web_sys::MediaQueryList> {
+    window()?
+        .match_media("(prefers-color-scheme: dark)")
+        .ok()
+        .flatten()
+}
+
+/// Whether the system asks for a dark theme.
+pub fn prefers_dark() -> bool {
+    dark_query().is_some_and(|q| q.matches())
+}
+
+/// Calls `f` with the new preference whenever the system colour scheme changes.
+pub fn on_scheme_change(f: impl Fn(bool) + 'static) {
+    if let Some(q) = dark_query() {
+        let cb = Closure::<dyn Fn()>::new(move || f(prefers_dark()));
+        let _ = q.add_event_listener_with_callback("change", cb.as_ref().unchecked_ref());
+        // The listener lives as long as the page.
+        cb.forget();
+    }
+}
+
+/// Sets an attribute on `<html>` (the theme).
+pub fn set_root_attribute(name: &str, value: &str) {
+    if let Some(root) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute(name, value);
+    }
+}
+
+/// Calls `f` on `pagehide` and when the page becomes hidden: the last chance to save.
+pub fn on_page_hide(f: impl Fn() + 'static) {
+    let Some(w) = window() else { return };
+    let f = std::rc::Rc::new(f);
+    let g = f.clone();
+    let hide = Closure::<dyn Fn()>::new(move || g());
+    let _ = w.add_event_listener_with_callback("pagehide", hide.as_ref().unchecked_ref());
+    hide.forget();
+    if let Some(doc) = w.document() {
+        let d = doc.clone();
+        let vis = Closure::<dyn Fn()>::new(move || {
+            if d.visibility_state() == web_sys::VisibilityState::Hidden {
+                f();
+            }
+        });
+        let _ =
+            doc.add_event_listener_with_callback("visibilitychange", vis.as_ref().unchecked_ref());
+        vis.forget();
+    }
+}
+
+/// Calls `f` when the fragment changes without a reload (a link pasted into the
+/// address bar of a tab already showing the page).
+pub fn on_hash_change(f: impl Fn() + 'static) {
+    let Some(w) = window() else { return };
+    let cb = Closure::<dyn Fn()>::new(f);
+    let _ = w.add_event_listener_with_callback("hashchange", cb.as_ref().unchecked_ref());
+    cb.forget();
+}
+
+/// Calls `f` when the window is resized (and so when the pixel ratio changes by zoom).
+pub fn on_resize(f: impl Fn() + 'static) {
+    let Some(w) = window() else { return };
+    let cb = Closure::<dyn Fn()>::new(f);
+    let _ = w.add_event_listener_with_callback("resize", cb.as_ref().unchecked_ref());
+    cb.forget();
+}
