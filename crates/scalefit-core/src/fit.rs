@@ -156,6 +156,7 @@ pub(crate) struct Data {
     pub y: Vec<f64>,
     pub ln_m: Vec<f64>,
     pub ln_y: Vec<f64>,
+    pub ln_m_min: f64,
 }
 
 impl Data {
@@ -190,11 +191,14 @@ impl Data {
         } else {
             Vec::new()
         };
+        let ln_m: Vec<f64> = m.iter().map(|v| v.ln()).collect();
+        let ln_m_min = ln_m.iter().copied().fold(f64::INFINITY, f64::min);
         Ok(Data {
             m: m.to_vec(),
             y: y.to_vec(),
-            ln_m: m.iter().map(|v| v.ln()).collect(),
+            ln_m,
             ln_y,
+            ln_m_min,
         })
     }
 
@@ -286,13 +290,21 @@ struct Problem<'a> {
     free: &'a [usize],
     /// Search over `v` with `gamma = v^2`, so every step stays feasible (`gamma >= 0`).
     squared_floor: bool,
+    /// For three-region, `ln m0 = knee_min + w^2` with `w` at index 1: the knee stays
+    /// at most two decades below the smallest size. Further down the curve is
+    /// power-floor to within |beta_g|/100 over the data, and the fit would crawl along
+    /// that flat valley for ever.
+    knee_min: Option<f64>,
 }
 
 impl Problem<'_> {
     fn natural(&self) -> [f64; 4] {
         let mut p = self.full;
         if self.form == Form::ThreeRegion {
-            p[1] = p[1].exp();
+            p[1] = match self.knee_min {
+                Some(lo) => (lo + p[1] * p[1]).exp(),
+                None => p[1].exp(),
+            };
         }
         if let (true, Some(gi)) = (self.squared_floor, self.form.gamma_index()) {
             p[gi] = p[gi] * p[gi];
@@ -344,6 +356,9 @@ impl LeastSquaresProblem<f64, Dyn, Dyn> for Problem<'_> {
             };
             if let (true, Some(gi)) = (self.squared_floor, self.form.gamma_index()) {
                 g[gi] *= 2.0 * self.full[gi];
+            }
+            if self.knee_min.is_some() {
+                g[1] *= 2.0 * self.full[1];
             }
             for (k, &j) in self.free.iter().enumerate() {
                 jac[(i, k)] = g[j] * scale;
@@ -434,12 +449,16 @@ impl Holds {
     }
 }
 
-fn lm() -> LevenbergMarquardt<f64> {
+/// The polish's settings. Patience (evaluations per parameter) shrinks on large data:
+/// a start near the optimum converges in a few steps whatever `n`, and only a
+/// degenerate valley (a knee or floor the data cannot place) uses more, at `n`
+/// residuals a step.
+fn lm(n: usize) -> LevenbergMarquardt<f64> {
     LevenbergMarquardt::new()
         .with_ftol(1e-15)
         .with_xtol(1e-15)
         .with_gtol(1e-15)
-        .with_patience(30)
+        .with_patience((30_000 / n.max(1)).clamp(8, 30))
 }
 
 /// Levenberg-Marquardt from `start` (natural values; held entries are overwritten).
@@ -458,7 +477,7 @@ pub(crate) fn polish(
     let mut p = start.to_vec();
     holds.apply(&mut p);
     let Some(gi) = form.gamma_index().filter(|&gi| !holds.held[gi]) else {
-        return polish_free(form, loss, data, holds, &p, false);
+        return polish_free(form, loss, data, holds, &p, true);
     };
     let scale = data.y.iter().fold(0.0f64, |s, v| s.max(v.abs()));
     let mut inner = p.clone();
@@ -480,7 +499,7 @@ pub(crate) fn polish(
     let mut from_start = p.clone();
     from_start[gi] = 0.0;
     candidates.push(
-        polish_free(form, loss, data, &pinned, &from_start, false).map(|l| Local {
+        polish_free(form, loss, data, &pinned, &from_start, true).map(|l| Local {
             floor_at_bound: true,
             ..l
         }),
@@ -489,7 +508,7 @@ pub(crate) fn polish(
         let mut q = l.params;
         q[gi] = 0.0;
         candidates.push(
-            polish_free(form, loss, data, &pinned, &q, false).map(|l| Local {
+            polish_free(form, loss, data, &pinned, &q, true).map(|l| Local {
                 floor_at_bound: true,
                 ..l
             }),
@@ -514,6 +533,12 @@ fn polish_free(
     if let (true, Some(gi)) = (squared_floor, form.gamma_index()) {
         full[gi] = full[gi].max(0.0).sqrt();
     }
+    let knee_min = (squared_floor && form == Form::ThreeRegion && !holds.held[1])
+        .then(|| data.ln_m_min - 100f64.ln());
+    if let Some(lo) = knee_min {
+        // w = 0 is stationary: start a little inside the bound.
+        full[1] = (full[1] - lo).max(0.01).sqrt();
+    }
     if !full.iter().take(form.n_params()).all(|v| v.is_finite()) {
         return None;
     }
@@ -524,11 +549,12 @@ fn polish_free(
         full,
         free: &free,
         squared_floor,
+        knee_min,
     };
     let (converged_params, converged) = if free.is_empty() {
         (problem.natural(), true)
     } else {
-        let (problem, report) = lm().minimize(problem);
+        let (problem, report) = lm(data.len()).minimize(problem);
         let ok = report.termination.was_successful()
             || matches!(
                 report.termination,
@@ -870,6 +896,57 @@ pub(crate) fn fit_data(
             got: distinct,
         });
     }
+    // Large data sets are searched on a binned copy (the basins do not depend on
+    // 10,000 points where 128 carry the shape); the winners are then polished on all
+    // the points, so the reported optimum is the full data's.
+    let binned = (data.len() > BIN_ABOVE).then(|| bin(data, loss)).flatten();
+    let search = binned.as_ref().unwrap_or(data);
+    let mut locals: Vec<Local> = search_starts(search, form, loss, holds)
+        .iter()
+        .filter_map(|s| polish(form, loss, search, holds, s))
+        .collect();
+    locals.sort_by(|a, b| a.ssr.total_cmp(&b.ssr));
+    if binned.is_some() {
+        locals = locals
+            .iter()
+            .take(2)
+            .filter_map(|l| polish(form, loss, data, holds, &l.params))
+            .collect();
+        locals.sort_by(|a, b| a.ssr.total_cmp(&b.ssr));
+    }
+    let best = locals
+        .into_iter()
+        .next()
+        .ok_or(FitError::NoConvergence { form: form.id() })?;
+    Ok(finish(data, form, loss, holds, fixed, best))
+}
+
+/// Above this many points the global search runs on [`bin`]ned data.
+const BIN_ABOVE: usize = 400;
+/// Number of bins of that search.
+const BINS: usize = 128;
+
+/// Consecutive points in size order grouped into [`BINS`] bins of equal count, each
+/// replaced by its geometric mean size and its mean error (geometric for `log` loss).
+fn bin(data: &Data, loss: Loss) -> Option<Data> {
+    let mut order: Vec<usize> = (0..data.len()).collect();
+    order.sort_by(|&a, &b| data.m[a].total_cmp(&data.m[b]));
+    let per = data.len().div_ceil(BINS);
+    let (mut m, mut y) = (Vec::new(), Vec::new());
+    for chunk in order.chunks(per) {
+        let n = chunk.len() as f64;
+        m.push((chunk.iter().map(|&i| data.ln_m[i]).sum::<f64>() / n).exp());
+        y.push(match loss {
+            Loss::Log => (chunk.iter().map(|&i| data.ln_y[i]).sum::<f64>() / n).exp(),
+            Loss::Linear => chunk.iter().map(|&i| data.y[i]).sum::<f64>() / n,
+        });
+    }
+    Data::new(&m, &y, loss).ok()
+}
+
+/// Starts for the polish: the log-log line, and the best distinct minima of the
+/// profile grid.
+fn search_starts(data: &Data, form: Form, loss: Loss, holds: &Holds) -> Vec<Vec<f64>> {
     let mut starts: Vec<Vec<f64>> = Vec::new();
     if let Some((a, b)) = loglog_line(data) {
         let ymin = data.y.iter().fold(f64::INFINITY, |s, &v| s.min(v));
@@ -885,21 +962,11 @@ pub(crate) fn fit_data(
     let exact_line = form == Form::Power && loss == Loss::Log && !holds.held.iter().any(|h| *h);
     if !exact_line {
         let grid = profile_grid(form, loss, data, holds);
-        let keep = 3;
-        for (p, _) in grid_minima(&grid, keep) {
+        for (p, _) in grid_minima(&grid, 3) {
             starts.push(p[..form.n_params()].to_vec());
         }
     }
-    let mut best: Option<Local> = None;
-    for s in &starts {
-        if let Some(local) = polish(form, loss, data, holds, s) {
-            if best.as_ref().is_none_or(|b| local.ssr < b.ssr) {
-                best = Some(local);
-            }
-        }
-    }
-    let best = best.ok_or(FitError::NoConvergence { form: form.id() })?;
-    Ok(finish(data, form, loss, holds, fixed, best))
+    starts
 }
 
 pub(crate) fn finish(
@@ -965,6 +1032,7 @@ fn correlation(
         full: to_internal(form, params),
         free,
         squared_floor: false,
+        knee_min: None,
     };
     let Some(j) = problem.jacobian() else {
         return Vec::new();

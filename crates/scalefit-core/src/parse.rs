@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 /// fitting it would freeze a browser tab).
 pub const MAX_BYTES: usize = 4 * 1024 * 1024;
 /// At most this many data rows are read.
-pub const MAX_ROWS: usize = 100_000;
+pub const MAX_ROWS: usize = 20_000;
 
 /// What the second column measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
