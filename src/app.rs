@@ -242,7 +242,10 @@ pub fn App() -> impl IntoView {
     });
     dom::on_page_hide(save_now);
 
-    let parsed = Memo::new(move |_| settled.with(session::parse_state));
+    let parsed = Memo::new(move |_| {
+        crate::perf::fit_start();
+        settled.with(session::parse_state)
+    });
     let fit_inputs = Memo::new(move |_| {
         settled.with(|s| {
             parsed.with(|p| {
@@ -282,6 +285,7 @@ pub fn App() -> impl IntoView {
                 a,
                 move |pr| progress.set(Some(pr)),
                 move |full| {
+                    crate::perf::bootstrap_done();
                     booted.set(Some(full));
                     progress.set(None);
                 },

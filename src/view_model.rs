@@ -7,7 +7,7 @@ use scalefit_core::model::Form;
 use scalefit_core::parse::{parse_number, Metric, Parsed};
 use scalefit_core::permalink::{Anchor, State};
 use scalefit_core::presets::Preset;
-use scalefit_core::project::{relative_multiplier, Reach};
+use scalefit_core::project::Reach;
 use scalefit_core::session;
 
 use crate::format::{self, exponent, interval, multiplier, num, prettify, sentence};
@@ -117,23 +117,16 @@ pub fn relative(state: &State) -> Option<Relative> {
         return None;
     }
     let anchor = anchor_of(state)?;
-    let percent = state.metric == Metric::Accuracy && anchor.error > 1.0;
-    let target_error = session::target(state).map(|t| t.error(percent));
-    let anchor_error = match state.metric {
-        Metric::Accuracy => (if anchor.error > 1.0 { 100.0 } else { 1.0 }) - anchor.error,
-        Metric::Error => anchor.error,
-    };
-    let mult = target_error.and_then(|t| relative_multiplier(p.beta_g, anchor_error, t));
-    let model_multiplier = mult.zip(p.beta_p).map(|(x, b)| x.powf(b));
+    let r = session::relative_projection(state, p, &anchor);
     Some(Relative {
         preset: p,
-        data_size: mult.map(|x| x * anchor.m),
-        model_size: model_multiplier.zip(anchor.model_size).map(|(k, s)| k * s),
+        data_size: r.data_size,
+        model_size: r.model_size,
         anchor,
-        anchor_error,
-        target_error,
-        multiplier: mult,
-        model_multiplier,
+        anchor_error: r.anchor_error,
+        target_error: r.target_error,
+        multiplier: r.data_multiplier,
+        model_multiplier: r.model_multiplier,
     })
 }
 

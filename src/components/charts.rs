@@ -152,6 +152,9 @@ fn ChartCanvas(
         let dark = ctx.dark.get();
         let Some(el) = canvas.get() else { return };
         let f = plot.with(|p| p.as_ref().and_then(|(p, _)| draw(&el, p, dark)));
+        if f.is_some() && id == "learning-curve" {
+            crate::perf::learning_curve_drawn();
+        }
         frame.set(f);
     });
     let tip = RwSignal::new(None::<(f64, f64, String)>);

@@ -361,6 +361,7 @@ fn DataBox(ctx: Ctx) -> impl IntoView {
         }
     });
     let on_input = move |e: ev::Event| {
+        crate::perf::edit();
         let v = event_target_value(&e);
         ctx.ws.update(|w| w.edit_text(v));
     };

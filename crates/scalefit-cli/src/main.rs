@@ -12,8 +12,8 @@ use scalefit_core::model::{Loss, ModelChoice};
 use scalefit_core::parse::Metric;
 use scalefit_core::permalink::{link, Anchor, State};
 use scalefit_core::presets::{preset, Preset, NMT_REAL_CSV, NMT_REAL_ID, PRESETS};
-use scalefit_core::project::{fmt_num, relative_multiplier};
-use scalefit_core::session::{analysis_options, parse_state, target};
+use scalefit_core::project::fmt_num;
+use scalefit_core::session::{analysis_options, parse_state, relative_projection};
 use serde_json::{json, Map, Value};
 
 mod report;
@@ -397,14 +397,13 @@ fn relative(p: &Preset, state: &State, as_json: bool, permalink: Option<String>)
         error: p.anchor.1,
         model_size: None,
     });
-    let target_error =
-        target(state).map(|t| t.error(state.metric == Metric::Accuracy && anchor.error > 1.0));
-    let anchor_error = match state.metric {
-        Metric::Accuracy => (if anchor.error > 1.0 { 100.0 } else { 1.0 }) - anchor.error,
-        Metric::Error => anchor.error,
-    };
-    let x = target_error.and_then(|t| relative_multiplier(p.beta_g, anchor_error, t));
-    let model_x = x.zip(p.beta_p).map(|(x, b)| x.powf(b));
+    let r = relative_projection(state, p, &anchor);
+    let (anchor_error, target_error, x, model_x) = (
+        r.anchor_error,
+        r.target_error,
+        r.data_multiplier,
+        r.model_multiplier,
+    );
     if as_json {
         let mut params = Map::new();
         params.insert("beta_g".into(), json!(p.beta_g));

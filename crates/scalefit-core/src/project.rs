@@ -162,7 +162,7 @@ pub fn project(
     {
         (Reach::Unreachable, None)
     } else if target_error >= at_max {
-        (Reach::AlreadyMet, Some(solved.unwrap_or(0.0).min(max_m)))
+        (Reach::AlreadyMet, solved.map(|m| m.min(max_m)))
     } else {
         (Reach::Reachable, solved)
     };
@@ -239,6 +239,7 @@ fn sentence(
             fmt_num(limit)
         ),
         (Reach::AlreadyMet, Some(m), _) => format!("An error of {t} is already met at about {} examples.", fmt_num(m)),
+        (Reach::AlreadyMet, None, _) => format!("An error of {t} is already met at every measured size: the fitted curve stays below it."),
         (Reach::Reachable, Some(m), Some(x)) => {
             let model = model_mult.map(|k| format!(", and a {}x larger model", fmt_num(k))).unwrap_or_default();
             format!("To reach an error of {t} you need about {}x more data ({} examples){model}.", fmt_num(x), fmt_num(m))

@@ -59,3 +59,49 @@ pub fn analysis_options(state: &State, parsed: &Parsed) -> AnalysisOptions {
         preset_beta_p,
     }
 }
+
+/// A paper preset's projection relative to the user's current point.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RelativeProjection {
+    /// The anchor's error (an accuracy anchor converted).
+    pub anchor_error: f64,
+    /// The target as an error, if set.
+    pub target_error: Option<f64>,
+    /// `(target / anchor_error)^(1/beta_g)`.
+    pub data_multiplier: Option<f64>,
+    /// `data_multiplier * anchor m`.
+    pub data_size: Option<f64>,
+    /// `data_multiplier^beta_p`, when the preset reports `beta_p`.
+    pub model_multiplier: Option<f64>,
+    /// `model_multiplier * anchor model size`, when both are known.
+    pub model_size: Option<f64>,
+}
+
+/// The relative projection of preset `p` anchored at `anchor`, with the state's metric
+/// and target: an accuracy anchor above 1 is read as a percentage, and so is the
+/// target then.
+pub fn relative_projection(
+    state: &State,
+    p: &crate::presets::Preset,
+    anchor: &crate::permalink::Anchor,
+) -> RelativeProjection {
+    let accuracy = state.metric == Metric::Accuracy;
+    let percent = accuracy && anchor.error > 1.0;
+    let anchor_error = if accuracy {
+        (if percent { 100.0 } else { 1.0 }) - anchor.error
+    } else {
+        anchor.error
+    };
+    let target_error = target(state).map(|t| t.error(percent));
+    let data_multiplier =
+        target_error.and_then(|t| crate::project::relative_multiplier(p.beta_g, anchor_error, t));
+    let model_multiplier = data_multiplier.zip(p.beta_p).map(|(x, b)| x.powf(b));
+    RelativeProjection {
+        anchor_error,
+        target_error,
+        data_multiplier,
+        data_size: data_multiplier.map(|x| x * anchor.m),
+        model_multiplier,
+        model_size: model_multiplier.zip(anchor.model_size).map(|(k, s)| k * s),
+    }
+}

@@ -1,0 +1,187 @@
+#!/usr/bin/env node
+// Browser performance numbers for the built page (prints numbers, asserts nothing):
+//
+//   (a) navigation start -> first drawn plot (mark `scalefit:first-plot`), 10 fresh loads;
+//   (b) 100 points, 200 bootstrap resamples, 30 edits of #data-input:
+//       `scalefit:fit` (parse + point fit + redraw, after the 150 ms debounce) and
+//       `scalefit:bootstrap` (edit -> intervals drawn), p50/p95;
+//   (c) a 10,000-row paste: input event -> fit drawn (`scalefit:edit-to-fit`, includes
+//       the 150 ms debounce) and `scalefit:fit` alone, median of 5.
+//
+// The marks and measures come from src/perf.rs. Ends with one JSON line.
+//
+// Usage: node scripts/bench-web.mjs [dist]     (default: $SCALEFIT_DIST or ./dist)
+//        env: CHROMIUM (default /usr/bin/chromium), BENCH_QUICK=1 (fewer runs)
+
+import http from 'node:http';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const DIST = path.resolve(process.argv[2] || process.env.SCALEFIT_DIST || 'dist');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const QUICK = !!process.env.BENCH_QUICK;
+const N_NAV = QUICK ? 3 : 10;
+const N_EDITS = QUICK ? 5 : 30;
+const N_BIG = QUICK ? 2 : 5;
+const TIMEOUT = 120_000;
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
+  '.css': 'text/css', '.svg': 'image/svg+xml' };
+
+function serve(root) {
+  const server = http.createServer(async (req, res) => {
+    let p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (p.endsWith('/')) p += 'index.html';
+    const file = path.resolve(root, '.' + p);
+    if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
+    try {
+      const body = await fsp.readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream',
+        'cache-control': 'no-store' });
+      res.end(body);
+    } catch { res.writeHead(404).end(); }
+  });
+  return new Promise((r) => server.listen(0, '127.0.0.1', () => r(server)));
+}
+
+// Deterministic data: a power law with a floor and small multiplicative noise.
+function lcg(seed) { let s = seed >>> 0; return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32); }
+function dataset(n, seed = 1, bump = 0) {
+  const r = lcg(seed);
+  const rows = ['m,error'];
+  for (let i = 0; i < n; i++) {
+    const m = Math.round(1000 * Math.pow(10, (4 * i) / (n - 1)));
+    let e = 0.05 + 3 * Math.pow(m, -0.35) * (1 + 0.03 * (r() - 0.5));
+    if (i === n - 1) e *= 1 + bump;
+    rows.push(`${m},${e.toPrecision(6)}`);
+  }
+  return rows.join('\n') + '\n';
+}
+
+const q = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))]; };
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const k = s.length >> 1; return s.length % 2 ? s[k] : (s[k - 1] + s[k]) / 2; };
+const r1 = (x) => Math.round(x * 10) / 10;
+
+async function entries(page, name) {
+  return page.evaluate((n) => performance.getEntriesByName(n).map((e) => ({ start: e.startTime, dur: e.duration })), name);
+}
+async function waitCount(page, name, count) {
+  await page.waitForFunction(([n, c]) => performance.getEntriesByName(n).length > c, [name, count],
+    { timeout: TIMEOUT, polling: 10 });
+  const all = await entries(page, name);
+  return all[all.length - 1];
+}
+async function open(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(url, { waitUntil: 'load' });
+  await page.locator('#data-input').waitFor({ state: 'visible', timeout: TIMEOUT });
+  return { context, page, errors };
+}
+async function setText(page, text) {
+  await page.evaluate((t) => {
+    const el = document.getElementById('data-input');
+    el.value = t;
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, text);
+}
+
+async function main() {
+  await fsp.stat(path.join(DIST, 'index.html'));
+  const server = await serve(DIST);
+  const url = `http://127.0.0.1:${server.address().port}/`;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const errors = [];
+  try {
+    // (a) first plot
+    const firstPlot = [];
+    for (let i = 0; i < N_NAV; i++) {
+      const s = await open(browser, url);
+      await s.page.waitForFunction(() => performance.getEntriesByName('scalefit:first-plot').length > 0,
+        null, { timeout: TIMEOUT, polling: 10 });
+      const [e] = await entries(s.page, 'scalefit:first-plot');
+      firstPlot.push(e.start); // ms since navigation start (timeOrigin)
+      errors.push(...s.errors);
+      await s.context.close();
+    }
+
+    // (b) 100 points, 200 resamples, 30 edits
+    const fit = [], boot = [];
+    {
+      const s = await open(browser, url);
+      const { page } = s;
+      await page.evaluate(() => {
+        const el = document.getElementById('bootstrap');
+        el.value = '200';
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+      let nFit = (await entries(page, 'scalefit:fit')).length;
+      let nBoot = (await entries(page, 'scalefit:bootstrap')).length;
+      await setText(page, dataset(100, 7));
+      await waitCount(page, 'scalefit:bootstrap', nBoot); // warm-up
+      for (let i = 1; i <= N_EDITS; i++) {
+        nFit = (await entries(page, 'scalefit:fit')).length;
+        nBoot = (await entries(page, 'scalefit:bootstrap')).length;
+        await setText(page, dataset(100, 7, 0.001 * i));
+        fit.push((await waitCount(page, 'scalefit:fit', nFit)).dur);
+        boot.push((await waitCount(page, 'scalefit:bootstrap', nBoot)).dur);
+      }
+      const shown = await page.evaluate(() => document.getElementById('beta-g')?.getAttribute('data-value'));
+      if (!Number.isFinite(parseFloat(shown))) errors.push(`(b): no beta_g shown (${shown})`);
+      errors.push(...s.errors);
+      await s.context.close();
+    }
+
+    // (c) 10,000-row paste
+    const big = dataset(10_000, 11);
+    const bigEdit = [], bigFit = [];
+    for (let i = 0; i < N_BIG; i++) {
+      const s = await open(browser, url);
+      const nFit = (await entries(s.page, 'scalefit:fit')).length;
+      const nE = (await entries(s.page, 'scalefit:edit-to-fit')).length;
+      await setText(s.page, big);
+      bigFit.push((await waitCount(s.page, 'scalefit:fit', nFit)).dur);
+      bigEdit.push((await waitCount(s.page, 'scalefit:edit-to-fit', nE)).dur);
+      errors.push(...s.errors);
+      await s.context.close();
+    }
+
+    const result = {
+      date: new Date().toISOString(),
+      machine: { nproc: os.cpus().length, cpu: os.cpus()[0]?.model?.trim(), chromium: browser.version() },
+      first_plot_ms: { median: r1(median(firstPlot)), runs: firstPlot.map(r1) },
+      edit_100pts: {
+        fit_ms: { p50: r1(q(fit, 0.5)), p95: r1(q(fit, 0.95)), n: fit.length },
+        bootstrap200_ms: { p50: r1(q(boot, 0.5)), p95: r1(q(boot, 0.95)), n: boot.length },
+      },
+      paste_10k: {
+        edit_to_fit_ms: { median: r1(median(bigEdit)), runs: bigEdit.map(r1) },
+        fit_ms: { median: r1(median(bigFit)), runs: bigFit.map(r1) },
+      },
+      errors,
+    };
+    const rows = [
+      ['(a) navigation -> first plot', `median ${result.first_plot_ms.median} ms`, `n=${firstPlot.length}`],
+      ['(b) 100 pts: parse+fit+redraw', `p50 ${result.edit_100pts.fit_ms.p50} ms`, `p95 ${result.edit_100pts.fit_ms.p95} ms`],
+      ['(b) 100 pts: edit -> 200-resample intervals', `p50 ${result.edit_100pts.bootstrap200_ms.p50} ms`, `p95 ${result.edit_100pts.bootstrap200_ms.p95} ms`],
+      ['(c) 10k rows: input -> fit drawn', `median ${result.paste_10k.edit_to_fit_ms.median} ms`, `n=${bigEdit.length} (incl. 150 ms debounce)`],
+      ['(c) 10k rows: parse+fit+redraw', `median ${result.paste_10k.fit_ms.median} ms`, `n=${bigFit.length}`],
+    ];
+    console.log(`machine: ${result.machine.nproc} CPUs, ${result.machine.cpu}, Chromium ${result.machine.chromium}`);
+    for (const r of rows) console.log(r[0].padEnd(46) + r[1].padEnd(18) + r[2]);
+    if (errors.length) console.log('page errors:\n  ' + errors.join('\n  '));
+    console.log(JSON.stringify(result));
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,64 @@
+//! User-timing marks for `scripts/bench-web.mjs` (read through the Performance API;
+//! no behaviour depends on them, and they cost a few calls per fit):
+//!
+//! - `scalefit:first-plot` (mark): the first successful draw of `canvas#learning-curve`;
+//! - `scalefit:edit` (mark): the last input event of `#data-input`;
+//! - `scalefit:fit` (measure): from the start of the recompute (parse of the settled,
+//!   debounced state) through the point fit to the redraw of the learning curve;
+//! - `scalefit:edit-to-fit` (measure): from the last edit to that redraw (includes the
+//!   150 ms debounce);
+//! - `scalefit:bootstrap` (measure): from the last edit to the redraw with the
+//!   bootstrap intervals.
+
+use std::cell::Cell;
+
+thread_local! {
+    static FIRST_PLOT: Cell<bool> = const { Cell::new(false) };
+    static FIT_PENDING: Cell<bool> = const { Cell::new(false) };
+    static BOOT_PENDING: Cell<bool> = const { Cell::new(false) };
+}
+
+fn perf() -> Option<web_sys::Performance> {
+    web_sys::window().and_then(|w| w.performance())
+}
+
+fn mark(name: &str) {
+    if let Some(p) = perf() {
+        p.clear_marks_with_mark_name(name);
+        let _ = p.mark(name);
+    }
+}
+
+fn measure(name: &str, start: &str) -> bool {
+    perf().is_some_and(|p| p.measure_with_start_mark(name, start).is_ok())
+}
+
+/// An input event of the data box.
+pub fn edit() {
+    mark("scalefit:edit");
+}
+
+/// The recompute of a settled state starts (its parse).
+pub fn fit_start() {
+    mark("scalefit:fit-start");
+    FIT_PENDING.with(|c| c.set(true));
+}
+
+/// The bootstrap finished; its intervals are drawn next.
+pub fn bootstrap_done() {
+    BOOT_PENDING.with(|c| c.set(true));
+}
+
+/// `canvas#learning-curve` was drawn.
+pub fn learning_curve_drawn() {
+    if !FIRST_PLOT.with(|c| c.replace(true)) {
+        mark("scalefit:first-plot");
+    }
+    if FIT_PENDING.with(|c| c.replace(false)) {
+        measure("scalefit:fit", "scalefit:fit-start");
+        measure("scalefit:edit-to-fit", "scalefit:edit");
+    }
+    if BOOT_PENDING.with(|c| c.replace(false)) && !measure("scalefit:bootstrap", "scalefit:edit") {
+        measure("scalefit:bootstrap", "scalefit:fit-start");
+    }
+}
