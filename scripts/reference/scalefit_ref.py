@@ -28,7 +28,8 @@ def ensure_scipy():
         pass
     venv = os.path.join(REPO, ".venv")
     py = os.path.join(venv, "bin", "python")
-    if os.path.realpath(sys.executable) == os.path.realpath(py):
+    # A venv's python is a symlink to the base interpreter: compare prefixes, not paths.
+    if os.path.realpath(sys.prefix) == os.path.realpath(venv):
         sys.exit("scipy still missing inside .venv; see pip output above")
     if not os.path.exists(py):
         subprocess.check_call([sys.executable, "-m", "venv", venv])

@@ -129,7 +129,13 @@ fn large_inputs_parse_in_linear_time() {
     let rows: String = (1..=100_000).map(|i| format!("{i},0.5\n")).collect();
     let p = parse(&rows, &ParseOptions::default());
     assert_eq!(p.points.len(), scalefit_core::parse::MAX_ROWS);
-    assert!(p.problems.iter().any(|pr| pr.message.contains("rows; the rest are ignored")), "{:?}", p.problems.first());
+    assert!(
+        p.problems
+            .iter()
+            .any(|pr| pr.message.contains("rows; the rest are ignored")),
+        "{:?}",
+        p.problems.first()
+    );
 
     let series: String = (1..=100_000).map(|i| format!("{i},0.5,s{i}\n")).collect();
     let series = format!("m,err,model\n{series}");
