@@ -424,8 +424,11 @@ impl Analysis {
 }
 
 fn predict(fit: &Fit, held: &[(f64, f64)], n_train: usize, flagged: bool) -> Backtest {
+    // A relative error needs a nonzero observation (an error of 0 is possible with
+    // linear loss); such points are left out rather than reported as infinite.
     let held_out: Vec<HeldOutPoint> = held
         .iter()
+        .filter(|(_, observed)| *observed != 0.0)
         .map(|&(m, observed)| {
             let predicted = fit.eval(m);
             HeldOutPoint {
@@ -435,6 +438,7 @@ fn predict(fit: &Fit, held: &[(f64, f64)], n_train: usize, flagged: bool) -> Bac
                 relative_error: predicted / observed - 1.0,
             }
         })
+        .filter(|h| h.relative_error.is_finite())
         .collect();
     let mean =
         held_out.iter().map(|h| h.relative_error.abs()).sum::<f64>() / held_out.len().max(1) as f64;
