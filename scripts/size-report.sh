@@ -22,7 +22,7 @@ wasm-bindgen --target web --no-typescript --keep-debug --out-dir "$OUT/bg" \
   "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/scalefit-web.wasm" >&2
 cp "$OUT/bg/scalefit-web_bg.wasm" "$OUT/app.wasm"
 # The flags of index.html's data-wasm-opt(-params), plus -g to keep the names.
-wasm-opt -Oz -g --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+wasm-opt -Oz -g --strip-dwarf --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-reference-types --enable-multivalue --enable-mutable-globals \
   "$OUT/app.wasm" -o "$OUT/app.opt.wasm"
 
@@ -43,19 +43,22 @@ wasm-opt -Oz -g --enable-bulk-memory --enable-nontrapping-float-to-int --enable-
   echo "== twiggy dominators (after wasm-opt, depth 3, 40 rows)"
   twiggy dominators -d 3 -r 40 "$OUT/app.opt.wasm"
   echo
-  echo "== by crate (after wasm-opt; shallow bytes of functions grouped by the crate in the demangled name)"
-  twiggy top -n 100000 -f csv "$OUT/app.opt.wasm" | awk -F, '
-    NR > 1 {
-      name = $2; gsub(/^"|"$/, "", name); size = $3
-      crate = name
-      if (name ~ /^data\[/) crate = "(data segments)"
-      else if (name ~ /^(code|type|import|export|table|elem|global|func|memory)\[/ || name ~ /^"/) crate = "(wasm sections)"
-      else {
-        sub(/^<+/, "", crate); sub(/^&(mut )?/, "", crate); sub(/^dyn /, "", crate)
-        sub(/::.*/, "", crate); sub(/[ <>].*/, "", crate)
+  echo "== by crate (after wasm-opt: shallow bytes grouped by the first path segment of each name)"
+  twiggy top -n 1000000 -f json "$OUT/app.opt.wasm" | node -e '
+    let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+      const by = new Map(); let total = 0;
+      for (const { name, shallow_size: n } of JSON.parse(s)) {
+        let c;
+        if (/^data segment|^data\[/.test(name)) c = "(data segments: strings, tables)";
+        else if (/subsection|^custom section|^type\[|^import|^export|^table|^elem|^global|^memory|^"/.test(name)) c = "(wasm metadata: names, types, imports, elem)";
+        else { const m = name.replace(/\[[0-9a-f]{16}\]/g, "").match(/([A-Za-z_][A-Za-z0-9_]*)::/); c = m ? m[1] : "(other: " + name.slice(0, 30) + ")"; }
+        if (/^(core|alloc|std)$/.test(c)) c = "core/alloc/std";
+        by.set(c, (by.get(c) || 0) + n); total += n;
       }
-      bytes[crate] += size; total += size
-    }
-    END { for (c in bytes) printf "%9d %5.1f%%  %s\n", bytes[c], 100 * bytes[c] / total, c }' |
-    sort -rn | head -n 25
+      for (const [c, n] of [...by].sort((a, b) => b[1] - a[1]).slice(0, 25))
+        console.log(String(n).padStart(9) + (100 * n / total).toFixed(1).padStart(6) + "%  " + c);
+    });'
+  echo
+  echo "== twiggy monos (generic functions with many copies, after wasm-opt)"
+  twiggy monos -n 15 -m 0 "$OUT/app.opt.wasm"
 } | tee "$OUT/report.txt"

@@ -292,7 +292,7 @@ pub fn analyze_point(
     let backtest = if held.is_empty() {
         backtest_largest(&m, &y, &fit, options)
     } else {
-        Some(predict(&fit, &held, m.len(), true))
+        Some(predict(&fit, &held, m.len(), true)).filter(|b| !b.held_out.is_empty())
     };
     let regions = regions(&fit);
     let mut a = Analysis {
@@ -489,7 +489,7 @@ fn backtest_largest(
         },
     )
     .ok()?;
-    Some(predict(&fit, &held, train.len(), false))
+    Some(predict(&fit, &held, train.len(), false)).filter(|b| !b.held_out.is_empty())
 }
 
 fn regions(fit: &Fit) -> Option<Regions> {
