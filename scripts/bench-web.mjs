@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Browser performance numbers for the built page (prints numbers, asserts nothing):
 //
-//   (a) navigation start -> first drawn plot (mark `scalefit:first-plot`), 10 fresh loads;
+//   (a) navigation start -> first drawn plot (mark `scalefit:first-plot`), 10 fresh loads
+//       of a permalink holding 20 points;
 //   (b) 100 points, 200 bootstrap resamples, 30 edits of #data-input:
 //       `scalefit:fit` (parse + point fit + redraw, after the 150 ms debounce) and
 //       `scalefit:bootstrap` (edit -> intervals drawn), p50/p95;
@@ -17,6 +18,7 @@ import http from 'node:http';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 const DIST = path.resolve(process.argv[2] || process.env.SCALEFIT_DIST || 'dist');
@@ -62,6 +64,10 @@ function dataset(n, seed = 1, bump = 0) {
   return rows.join('\n') + '\n';
 }
 
+// A permalink fragment for `state` (version byte + raw deflate of the JSON, base64url).
+const link = (state) => '#s=' + Buffer.concat([Buffer.from([1]),
+  zlib.deflateRawSync(Buffer.from(JSON.stringify(state)), { level: 9 })]).toString('base64url');
+
 const q = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))]; };
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const k = s.length >> 1; return s.length % 2 ? s[k] : (s[k - 1] + s[k]) / 2; };
 const r1 = (x) => Math.round(x * 10) / 10;
@@ -100,10 +106,12 @@ async function main() {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   const errors = [];
   try {
-    // (a) first plot
+    // (a) first plot: a fresh profile opening a permalink with 20 points (the page
+    // draws no plot without data, so an empty first visit has no first plot).
     const firstPlot = [];
+    const firstUrl = url + link({ text: dataset(20, 3) });
     for (let i = 0; i < N_NAV; i++) {
-      const s = await open(browser, url);
+      const s = await open(browser, firstUrl);
       await s.page.waitForFunction(() => performance.getEntriesByName('scalefit:first-plot').length > 0,
         null, { timeout: TIMEOUT, polling: 10 });
       const [e] = await entries(s.page, 'scalefit:first-plot');
@@ -133,6 +141,8 @@ async function main() {
         fit.push((await waitCount(page, 'scalefit:fit', nFit)).dur);
         boot.push((await waitCount(page, 'scalefit:bootstrap', nBoot)).dur);
       }
+      const bootValue = await page.evaluate(() => document.getElementById('bootstrap').value);
+      if (bootValue !== '200') errors.push(`(b): #bootstrap holds ${bootValue}, not 200`);
       const shown = await page.evaluate(() => document.getElementById('beta-g')?.getAttribute('data-value'));
       if (!Number.isFinite(parseFloat(shown))) errors.push(`(b): no beta_g shown (${shown})`);
       errors.push(...s.errors);

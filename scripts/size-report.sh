@@ -49,7 +49,8 @@ wasm-opt -Oz -g --strip-dwarf --enable-bulk-memory --enable-nontrapping-float-to
       const by = new Map(); let total = 0;
       for (const { name, shallow_size: n } of JSON.parse(s)) {
         let c;
-        if (/^data segment|^data\[/.test(name)) c = "(data segments: strings, tables)";
+        if (/"function names" subsection/.test(name)) c = "(name section: -g only, not shipped)";
+        else if (/^data segment|^data\[/.test(name)) c = "(data segments: strings, tables)";
         else if (/subsection|^custom section|^type\[|^import|^export|^table|^elem|^global|^memory|^"/.test(name)) c = "(wasm metadata: names, types, imports, elem)";
         else { const m = name.replace(/\[[0-9a-f]{16}\]/g, "").match(/([A-Za-z_][A-Za-z0-9_]*)::/); c = m ? m[1] : "(other: " + name.slice(0, 30) + ")"; }
         if (/^(core|alloc|std)$/.test(c)) c = "core/alloc/std";
@@ -60,5 +61,5 @@ wasm-opt -Oz -g --strip-dwarf --enable-bulk-memory --enable-nontrapping-float-to
     });'
   echo
   echo "== twiggy monos (generic functions with many copies, after wasm-opt)"
-  twiggy monos -n 15 -m 0 "$OUT/app.opt.wasm"
+  twiggy monos -n 15 "$OUT/app.opt.wasm"
 } | tee "$OUT/report.txt"
