@@ -673,7 +673,11 @@ pub fn messages(i: MessageInputs<'_>) -> Vec<Message> {
             ),
         ));
     }
-    if let Some(t) = bad_target(i.state, i.parsed, i.relative) {
+    // A target that cannot mean what the user wants gets its own message and no
+    // projection sentence (which would only repeat it in other words).
+    let target_bad = bad_target(i.state, i.parsed, i.relative);
+    let project = target_bad.is_none();
+    if let Some(t) = target_bad {
         out.push(Message::new(Level::Error, t));
     }
     if let Some(a) = i.analysis {
@@ -683,7 +687,7 @@ pub fn messages(i: MessageInputs<'_>) -> Vec<Message> {
                 sentence(&prettify(&w.message)),
             ));
         }
-        if let Some(p) = &a.projection {
+        if let Some(p) = a.projection.as_ref().filter(|_| project) {
             match p.reach {
                 Reach::Unreachable => out.push(Message::new(Level::Warning, prettify(&p.sentence))),
                 Reach::AlreadyMet => out.push(Message::new(Level::Info, prettify(&p.sentence))),
@@ -691,7 +695,7 @@ pub fn messages(i: MessageInputs<'_>) -> Vec<Message> {
             }
         }
     }
-    if let Some(r) = i.relative {
+    if let Some(r) = i.relative.filter(|_| project) {
         match (r.target_error, r.multiplier) {
             (Some(_), None) => out.push(Message::new(
                 Level::Warning,

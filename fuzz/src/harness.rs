@@ -9,7 +9,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use scalefit_core::analysis::{analyze, Analysis, AnalysisOptions};
-use scalefit_core::fit::FitOptions;
+use scalefit_core::fit::{fit_form, Fit, FitOptions};
 use scalefit_core::model::{Form, Loss, ModelChoice};
 use scalefit_core::parse::{parse, Columns, Metric, ParseOptions, Parsed, Point, Scale};
 use scalefit_core::permalink::{decode, encode, State};
@@ -117,7 +117,8 @@ pub fn permalink_case(data: &[u8]) {
         0 => check_payload(&String::from_utf8_lossy(rest)),
         1 => check_payload(&URL_SAFE_NO_PAD.encode(rest)),
         _ => {
-            let mut bytes = vec![scalefit_core::permalink::VERSION];
+            // Version 1 (no checksum) reaches the JSON reader that version 2 shares.
+            let mut bytes = vec![1u8];
             bytes.extend(miniz_oxide::deflate::compress_to_vec(rest, 6));
             check_payload(&URL_SAFE_NO_PAD.encode(bytes));
         }
@@ -324,10 +325,30 @@ pub fn fit_case(data: &[u8]) {
     }
 }
 
-/// What an `Ok` analysis guarantees: finite parameters, SSR and correlations, an AICc
-/// that is a number (`+inf` when undefined), finite bootstrap refits.
-pub fn check_analysis(a: &Analysis) {
-    let f = &a.fit;
+/// Fit-form target: one global fit (`fit::fit_form`, the fitter's own entry point,
+/// without the bootstrap, backtest and projection around it) of a decoded input, so
+/// that the search, variable projection and Levenberg-Marquardt polish get tens of
+/// millions of inputs; `auto` in the decoded options picks the form from the seed.
+pub fn fit_form_case(data: &[u8]) {
+    let (points, _, options) = fit_input(data);
+    let form = match options.model {
+        ModelChoice::Form(f) => f,
+        ModelChoice::Auto => match options.seed % 3 {
+            0 => Form::Power,
+            1 => Form::PowerFloor,
+            _ => Form::ThreeRegion,
+        },
+    };
+    let m: Vec<f64> = points.iter().map(|p| p.m).collect();
+    let y: Vec<f64> = points.iter().map(|p| p.error).collect();
+    if let Ok(f) = fit_form(&m, &y, form, &options.fit) {
+        check_fit(&f, &m);
+    }
+}
+
+/// What an `Ok` fit guarantees: finite parameters, SSR and correlations, an AICc that
+/// is a number, and a curve defined at every fitted size.
+pub fn check_fit(f: &Fit, m: &[f64]) {
     assert_eq!(f.params.len(), f.form.n_params(), "{f:?}");
     assert!(
         f.params.iter().all(|v| v.is_finite()),
@@ -339,13 +360,17 @@ pub fn check_analysis(a: &Analysis) {
         f.correlation.iter().flatten().all(|v| v.is_finite()),
         "non-finite correlation: {f:?}"
     );
-    // The fitted curve is defined at every fitted point (positive under log loss):
-    // otherwise the SSR only counts the fitter's "outside the domain" penalty.
-    for &m in &a.m {
-        let v = f.eval(m);
+    for &x in m {
+        let v = f.eval(x);
         let ok = v.is_finite() && (f.loss == Loss::Linear || v > 0.0);
-        assert!(ok, "fitted value {v} at m = {m} outside the domain: {f:?}");
+        assert!(ok, "fitted value {v} at m = {x} outside the domain: {f:?}");
     }
+}
+
+/// What an `Ok` analysis guarantees: finite parameters, SSR and correlations, an AICc
+/// that is a number (`+inf` when undefined), finite bootstrap refits.
+pub fn check_analysis(a: &Analysis) {
+    check_fit(&a.fit, &a.m);
     for c in &a.comparison {
         assert!(
             c.ssr.is_none_or(f64::is_finite),

@@ -4,7 +4,7 @@
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEnv, fixture, payload } from './harness.mjs';
+import { startEnv, fixture, payload, payloadV2 } from './harness.mjs';
 
 const GOOD = fixture('power_floor.csv');
 // Typed (real key events) after each bad case to prove the page still responds.
@@ -54,6 +54,62 @@ const DATA_CASES = [
     name: 'target below the floor', input: GOOD, target: '0.05',
     expect: [/unreachable|cannot be reached|can't be reached|not reachable/i], fit: true, projection: false,
   },
+  { name: 'target already met', input: GOOD, target: '0.9', expect: [/already met/i, /about \d+ examples/i], fit: true },
+  {
+    name: 'negative target error', input: GOOD, target: '-0.1',
+    expect: [/target error must be above 0/i], fit: true, projection: false,
+    absent: [/cannot be reached/i], // one clear message, not a second one about the floor
+  },
+  {
+    name: 'target accuracy above 100%', metric: 'accuracy', recover: RECOVER_ACC, input: RECOVER_ACC, target: '150',
+    expect: [/target accuracy/i, /outside 0 to 100/i], fit: true, projection: false,
+  },
+  {
+    name: 'thousands separators in unquoted CSV',
+    input: 'size,error\n1,000,0.52\n3000,0.41\n10000,0.33\n30000,0.26\n100000,0.21\n',
+    expect: [/line 2\b/i, /thousands separators/i, /1_000_000|quote/i], fit: true,
+  },
+  {
+    name: 'negative error',
+    input: 'size,error\n1000,0.52\n3000,-0.41\n10000,0.33\n30000,0.26\n100000,0.21\n',
+    expect: [/line 3\b/i, /error must be >= 0/i], fit: true,
+  },
+  {
+    name: 'a repeated row',
+    input: 'size,error\n1000,0.52\n3000,0.41\n3000,0.41\n10000,0.33\n30000,0.26\n100000,0.21\n',
+    expect: [/line 4\b/i, /duplicate of line 3/i], fit: true,
+  },
+  { name: 'a single column', input: '1000\n3000\n10000\n30000\n', expect: [/line 2\b/i, /at least 2 columns/i], fit: false },
+  { name: 'words, no numbers', input: 'a,b,c\nx,y,z\np,q,r\n', expect: [/line 2\b/i, /not a number/i], fit: false },
+  { name: 'comment lines only', input: '# run 1\n# nothing measured yet\n', expect: [/no data/i], fit: false },
+  {
+    name: 'error rising with data (accuracy pasted as error)',
+    input: 'size,score\n1000,0.48\n3000,0.59\n10000,0.67\n30000,0.74\n100000,0.79\n',
+    expect: [/increases with data/i, /accuracy/i], fit: true,
+  },
+  {
+    name: 'less than one decade of sizes',
+    input: 'size,error\n1000,0.52\n2000,0.46\n4000,0.41\n8000,0.37\n',
+    expect: [/span only 8\.0x/i, /order of magnitude/i], fit: true,
+  },
+  {
+    name: 'a 10 MB paste', input: null, big: 10,
+    expect: [/the input is 10\.\d MB/i, /at most 4 MB/i], fit: false,
+  },
+];
+
+// Inputs a person expects to work (README "Using Scalefit"): each gives exactly the
+// fit of the clean CSV, with no error message.
+const CLEAN = 'size,error\n1000,0.52\n3000,0.41\n10000,0.33\n30000,0.26\n100000,0.21\n300000,0.17\n';
+const SAME_AS_CLEAN = [
+  { name: 'byte order mark', input: '\uFEFF' + CLEAN },
+  { name: 'Windows line endings (CRLF)', input: CLEAN.replace(/\n/g, '\r\n') },
+  { name: 'scientific notation and powers', input: 'size,error\n1e3,0.52\n3E3,0.41\n1.0e4,0.33\n3e+4,0.26\n10^5,0.21\n3e5,0.17\n' },
+  { name: 'underscores and quoted thousands', input: 'size,error\n1_000,0.52\n"3,000",0.41\n10_000,0.33\n"30,000",0.26\n100_000,0.21\n"300,000",0.17\n' },
+  { name: 'tabs (a spreadsheet copy)', input: CLEAN.replace(/,/g, '\t') },
+  { name: 'semicolons and decimal commas', input: CLEAN.replace(/,/g, ';').replace(/0\.(\d\d)/g, '0,$1') },
+  { name: 'mixed delimiters, one per line', input: 'size,error\n1000,0.52\n3000;0.41\n10000\t0.33\n30000 0.26\n100000, 0.21\n300000 ,0.17\n' },
+  { name: 'errors in percent', input: CLEAN.replace(/0\.(\d\d)/g, '$1%') , scaled: true },
 ];
 
 // A valid state, and links made from it: what the links' failures must not overwrite
@@ -71,8 +127,22 @@ const LINK_CASES = [
   // Cut at a multiple of 4 characters the base64 still decodes: the deflate stream ends early.
   { name: 'truncated link', hash: '#s=' + VALID.slice(0, 4 * Math.floor(VALID.length / 8)), expect: [/link/i, /truncated/i] },
   { name: 'truncated link (mid-character)', hash: '#s=' + VALID.slice(0, 4 * Math.floor(VALID.length / 8) + 1), expect: [/link/i, /truncated|damaged|corrupt/i] },
-  { name: 'future-version link', hash: '#s=' + payload(LINK_STATE, 2), expect: [/link/i, /newer|version/i] },
+  { name: 'future-version link', hash: '#s=' + payload(LINK_STATE, 3), expect: [/link/i, /newer|version/i] },
   { name: 'empty link', hash: '#s=', expect: [/link/i, /no data|empty|nothing/i] },
+  {
+    // One digit of the stored data changed in transit: the deflate stream still
+    // inflates (to 2000,0.7), only the version-2 checksum can tell.
+    name: 'changed character (checksum)',
+    hash: '#s=' + payloadV2(LINK_STATE, {
+      level: 0,
+      edit: (b) => { const i = b.indexOf('2000,0.4'); b[i + 7] = '7'.charCodeAt(0); },
+    }),
+    expect: [/link/i, /checksum/i],
+  },
+  { name: 'deflate bomb', hash: '#s=' + payload({ text: ' '.repeat(4 << 20) }), expect: [/link/i, /expands to more than/i] },
+  { name: 'too long link', hash: '#s=' + 'A'.repeat(70_000), expect: [/link/i, /too long/i] },
+  { name: 'wrong shape (schema)', hash: '#s=' + payloadV2({ text: 5 }), expect: [/link/i, /not a Scalefit state/i] },
+  { name: 'a JSON array, not an object', hash: '#s=' + payloadV2([LINK_STATE.text]), expect: [/link/i, /not a Scalefit state/i] },
 ];
 
 let env;
@@ -82,6 +152,31 @@ after(() => env?.close());
 function assertMessage(message, expect, what) {
   assert.ok(message.length > 0, `${what}: #fit-message is not empty`);
   for (const re of expect) assert.match(message, re, `${what}: #fit-message`);
+}
+
+/** A log-like paste of about `mb` MB (valid rows, far more than the 4 MB the parser reads). */
+function bigPaste(mb) {
+  const row = (i) => `${1000 + i},${(2.5 * (1000 + i) ** -0.3 + 0.1).toFixed(12)}\n`;
+  const rows = [];
+  let size = 11;
+  for (let i = 0; size < mb * 1e6; i++) { const r = row(i); rows.push(r); size += r.length; }
+  return 'step,loss\n' + rows.join('');
+}
+
+/** No NaN or infinity reaches the screen (SPEC: every number shown is a number). */
+async function assertNoBadNumbers(app) {
+  const shown = await app.page.evaluate(() => {
+    const parts = [];
+    for (const el of document.querySelectorAll('[data-value]')) parts.push(`${el.id}=${el.getAttribute('data-value')}`);
+    const results = document.getElementById('results');
+    const copy = results.cloneNode(true);
+    // What quotes the user's own text (the problem list, the table, the message) is not a result.
+    copy.querySelectorAll('textarea, #fit-message, #problems, table, input').forEach((e) => e.remove());
+    return { values: parts.join(' '), text: copy.innerText };
+  });
+  assert.doesNotMatch(shown.values, /NaN|Infinity/, 'no data-value is NaN or infinite');
+  assert.ok(shown.text.length > 0, '#results is there');
+  assert.doesNotMatch(shown.text, /\bNaN\b|Infinity|∞|\binf\b/i, 'no NaN or infinity is shown in the results');
 }
 
 /** The page still works: select all, type good data with the keyboard, get a fit. */
@@ -108,12 +203,27 @@ describe('bad data', { concurrency: 4 }, () => {
       const app = await env.open(t);
       if (c.metric) await app.select('#metric', c.metric);
       await app.paste(c.metric ? RECOVER_ACC : GOOD); // a fit on screen first
-      await app.paste(c.input);
+      const input = c.big ? bigPaste(c.big) : c.input;
+      if (c.big) {
+        // Typing 10 MB key by key takes minutes: put it in the box the way a paste does.
+        const before = await app.snapshot();
+        await app.page.locator('#data-input').evaluate((el, v) => {
+          el.value = v;
+          el.dispatchEvent(new Event('input', { bubbles: true }));
+        }, input);
+        await app.settle(before, { timeout: 60_000 });
+      } else {
+        await app.paste(input);
+      }
       if (c.target) await app.fill('#target', c.target);
       const message = await app.waitMessage(c.expect.at(-1));
       t.diagnostic(`#fit-message: ${message}`);
       assertMessage(message, c.expect, c.name);
-      assert.equal(await app.text(), c.input.replace(/\r\n?/g, '\n'), 'the textarea holds exactly what was typed');
+      for (const re of c.absent || []) assert.doesNotMatch(message, re, `${c.name}: #fit-message`);
+      const kept = await app.text();
+      assert.ok(kept === input.replace(/\r\n?/g, '\n'),
+        `the textarea holds exactly what was typed (${kept.length} of ${input.length} characters)`);
+      await assertNoBadNumbers(app);
       const g = await app.rawValue('beta-g');
       if (c.fit) {
         assert.ok(Number.isFinite(parseFloat(g)), `the good rows are still fitted (#beta-g data-value ${g})`);
@@ -124,7 +234,64 @@ describe('bad data', { concurrency: 4 }, () => {
         const p = await app.rawValue('proj-data');
         assert.ok(!Number.isFinite(parseFloat(p)), `no data size is projected (#proj-data data-value ${p})`);
       }
+      if (c.big) {
+        // Empty the box the way "select all, delete" does, without 10 MB of key events.
+        await app.page.locator('#data-input').evaluate((el) => {
+          el.value = '';
+          el.dispatchEvent(new Event('input', { bubbles: true }));
+        });
+        await app.settle(null, { timeout: 60_000 });
+      }
       await assertResponsive(app, c.recover || RECOVER, c.target ? [] : c.expect);
+    });
+  }
+});
+
+describe('inputs that must work as they are', { concurrency: 4 }, () => {
+  for (const c of SAME_AS_CLEAN) {
+    test(c.name, async (t) => {
+      const app = await env.open(t);
+      await app.paste(CLEAN);
+      const want = await app.readValue('beta-g');
+      await app.paste(GOOD);
+      await app.paste(c.input);
+      const got = await app.readValue('beta-g');
+      // Percent errors are the same curve scaled by 100: only alpha changes.
+      assert.ok(Math.abs(got - want) <= 1e-9 * Math.abs(want), `beta_g ${got} equals the clean CSV's ${want}`);
+      const message = await app.message();
+      assert.doesNotMatch(message, /line \d|not a number|column|problem/i, `no complaint about the rows: ${message}`);
+      assert.equal(await app.text(), c.input.replace(/\r\n?/g, '\n'), 'the textarea holds exactly what was typed');
+      await assertNoBadNumbers(app);
+    });
+  }
+});
+
+// Numerical robustness (issue: ill-conditioned data): each fits or fails with a
+// message, and no NaN or infinity reaches the screen.
+const pl = (f) => 'size,error\n' + [1e3, 3e3, 1e4, 3e4, 1e5, 3e5].map(f).join('\n') + '\n';
+const HARD = [
+  { name: 'an exact power law', input: pl((m) => `${m},${2 * m ** -0.25}`), betaG: -0.25 },
+  { name: 'sizes near 1e300', input: pl((m) => `${m * 1e295},${(2 * m ** -0.2).toFixed(5)}`), betaG: -0.2 },
+  { name: 'sizes near 1e-300', input: pl((m) => `${m * 1e-300},${(2 * m ** -0.2).toFixed(5)}`), betaG: -0.2 },
+  { name: 'a nearly flat curve', input: pl((m) => `${m},${(0.3 - 1e-9 * Math.log(m)).toFixed(12)}`) },
+  { name: 'errors near 1e-300', input: pl((m) => `${m},${2e-300 * (m / 1000) ** -0.3}`), betaG: -0.3 },
+];
+
+describe('ill-conditioned data', { concurrency: 4 }, () => {
+  for (const c of HARD) {
+    test(c.name, async (t) => {
+      const app = await env.open(t);
+      await app.paste(c.input);
+      const g = parseFloat(await app.rawValue('beta-g'));
+      const message = await app.message();
+      t.diagnostic(`beta_g ${g}; #fit-message: ${message}`);
+      if (c.betaG !== undefined) {
+        assert.ok(Math.abs(g - c.betaG) < 1e-3, `beta_g ${g} is about ${c.betaG}`);
+      } else {
+        assert.ok(Number.isFinite(g) || message.length > 0, 'a fit or a message');
+      }
+      assert.equal(await app.text(), c.input, 'the textarea holds exactly what was typed');
+      await assertNoBadNumbers(app);
     });
   }
 });

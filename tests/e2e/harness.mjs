@@ -449,3 +449,24 @@ export function payload(state, version = 1) {
   const body = zlib.deflateRawSync(Buffer.from(JSON.stringify(state)), { level: 9 });
   return b64url(Buffer.concat([Buffer.from([version]), body]));
 }
+
+/** Adler-32 of a byte buffer (zlib's checksum; version-2 links end with it). */
+export function adler32(buf) {
+  let a = 1, b = 0;
+  for (const x of buf) { a = (a + x) % 65521; b = (b + a) % 65521; }
+  return ((b << 16) | a) >>> 0;
+}
+
+/**
+ * `#s=` payload of format version 2: base64url(2 ++ deflate-raw(JSON) ++ Adler-32 of
+ * the JSON, big endian). `level: 0` stores the JSON uncompressed (so a test can change
+ * one digit of it); `edit(deflated)` may alter the deflate bytes after the checksum.
+ */
+export function payloadV2(state, { level = 9, edit = null } = {}) {
+  const json = Buffer.from(JSON.stringify(state));
+  const body = zlib.deflateRawSync(json, { level });
+  if (edit) edit(body);
+  const sum = Buffer.alloc(4);
+  sum.writeUInt32BE(adler32(json));
+  return b64url(Buffer.concat([Buffer.from([2]), body, sum]));
+}

@@ -67,3 +67,45 @@ test('a permalink opened in a tab already showing the page (fragment-only naviga
   assert.equal(await tab.text(), fixture('power_floor.csv'), 'the link\'s data replace the shown data (hashchange)');
   assert.equal(await tab.rawValue('beta-g'), want, '#beta-g is the link\'s');
 });
+
+test('a link longer than chat tools keep gets a warning and points to the exports', async (t) => {
+  const app = await env.open(t, { permissions: ['clipboard-read', 'clipboard-write'] });
+  const share = async () => {
+    await app.page.locator('#permalink').evaluate((el) => { el.value = ''; });
+    await app.page.locator('#share').click();
+    await app.page.waitForFunction(() => /#s=./.test(document.getElementById('permalink')?.value || ''), null,
+      { timeout: 5000 });
+    await app.page.waitForTimeout(200);
+    return app.page.locator('#permalink').inputValue();
+  };
+  // A short link: no warning.
+  await app.paste(fixture('power_floor.csv'));
+  const short = await share();
+  assert.ok(short.length < 2000, `the small data set makes a short link (${short.length} characters)`);
+  assert.doesNotMatch(await app.message(), /characters long/i, 'no warning for a short link');
+
+  // 400 measured points with many digits compress poorly: a link of several KB.
+  let x = 12345;
+  const rand = () => { x = (x * 1103515245 + 12345) % 2147483648; return x / 2147483648; };
+  const rows = Array.from({ length: 400 }, (_, i) => {
+    const m = Math.round(1000 * 1.02 ** i);
+    return `${m},${(2.1 * m ** -0.31 * (1 + 0.02 * (rand() - 0.5))).toFixed(9)}`;
+  });
+  const text = 'size,error\n' + rows.join('\n') + '\n';
+  await app.paste(text);
+  const want = await app.rawValue('beta-g');
+  const long = await share();
+  assert.ok(long.length > 2000, `a long link (${long.length} characters)`);
+  const message = await app.waitMessage(/characters long/i);
+  assert.match(message, new RegExp(`${long.length} characters long`), '#fit-message says how long');
+  assert.match(message, /export/i, 'and offers the exports instead');
+  assert.match(await app.page.locator('.share-status').textContent(), /long/i, 'the share panel says so too');
+  assert.ok(await app.page.locator('#export-csv').isEnabled(), 'the CSV export is there to use');
+
+  // The long link still works.
+  const fresh = await env.open(t, { goto: false });
+  await fresh.goto(long);
+  await fresh.settle(null);
+  assert.equal(await fresh.text(), text, 'the long link restores the text');
+  assert.equal(await fresh.rawValue('beta-g'), want, 'and the fit');
+});

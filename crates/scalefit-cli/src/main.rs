@@ -114,8 +114,17 @@ fn main() -> ExitCode {
     };
     match run(cli) {
         Ok(out) => {
-            println!("{out}");
-            ExitCode::SUCCESS
+            use std::io::Write;
+            // `println!` panics when stdout is gone (`scalefit ... | head -1`); a reader
+            // that stopped reading is not an error of ours.
+            match writeln!(std::io::stdout().lock(), "{out}") {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("scalefit: cannot write the output: {e}");
+                    ExitCode::from(1)
+                }
+            }
         }
         Err(f) => {
             eprintln!("scalefit: {}", f.message);

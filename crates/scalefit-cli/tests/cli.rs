@@ -243,3 +243,21 @@ fn link_round_trips() {
     assert_eq!(state.text, curve());
     assert_eq!(state.target, Some(0.45));
 }
+
+/// A reader that stops early (`scalefit ... | head -1`) is not a crash: no panic
+/// message, exit 0.
+#[test]
+fn closed_stdout_is_not_a_panic() {
+    let path = file("closed-stdout.csv", &curve());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_scalefit"))
+        .args(["fit", &path, "--bootstrap", "50"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn scalefit");
+    drop(child.stdout.take()); // the reader is gone before anything is written
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}

@@ -525,10 +525,17 @@ fn point_health(a: &Analysis) -> Vec<Warning> {
     if hi / lo < 10.0 {
         w.push(warn("narrow-range", format!("sizes span only {:.1}x (less than one order of magnitude): exponents are poorly determined and extrapolation is unsafe", hi / lo)));
     }
-    if let Some(b) = fit.param("beta_g") {
-        if b > 0.0 {
+    // Rising error: a positive exponent, or a negative one under a negative
+    // coefficient (power-floor with alpha < 0, three-region with eps0 < gamma).
+    let (e_lo, e_hi) = (fit.eval(lo), fit.eval(hi));
+    match fit.param("beta_g") {
+        Some(b) if b > 0.0 => {
             w.push(warn("increasing", format!("the error increases with data (beta_g = {}): did you paste accuracy? Set the metric to accuracy", fmt_num(b))));
         }
+        Some(_) if e_hi > e_lo => {
+            w.push(warn("increasing", format!("the fitted error increases with data (from {} at m = {} to {} at m = {}): did you paste accuracy? Set the metric to accuracy", fmt_num(e_lo), fmt_num(lo), fmt_num(e_hi), fmt_num(hi))));
+        }
+        _ => {}
     }
     if fit.floor_at_bound {
         w.push(warn("floor-at-bound", "the floor gamma is pinned at its bound 0: the data show no irreducible error; a pure power law describes them as well".into()));
@@ -684,6 +691,29 @@ mod tests {
         assert!(codes.contains(&"narrow-range"), "{codes:?}");
         assert!(codes.contains(&"increasing"), "{codes:?}");
         assert!(codes.contains(&"few-points"), "{codes:?}");
+    }
+
+    /// Accuracies pasted as errors, fitted by power-floor: the exponent is negative
+    /// but alpha is too, so the curve rises; the warning must still fire.
+    #[test]
+    fn rising_curve_with_negative_exponent_is_flagged() {
+        let p = pts(|m| 0.9 - 3.0 * m.powf(-0.3), 12);
+        let a = analyze_point(
+            &p,
+            &[],
+            &AnalysisOptions {
+                model: ModelChoice::Form(Form::PowerFloor),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(a.fit.param("beta_g").unwrap() < 0.0);
+        let w = a.warnings.iter().find(|w| w.code == "increasing");
+        assert!(
+            w.is_some_and(|w| w.message.contains("accuracy")),
+            "{:?}",
+            a.warnings
+        );
     }
 
     #[test]

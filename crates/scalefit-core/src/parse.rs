@@ -153,7 +153,9 @@ fn problem(line: usize, message: impl Into<String>) -> Problem {
 }
 
 /// Reads a number the way a researcher writes one: `1e6`, `1_000_000`, `1,000,000`
-/// (when commas are not the delimiter), `2^20`, `10k`, `3M`, `1.5B`, `12.5%`.
+/// (when commas are not the delimiter), `2^20`, `10k`, `3M`, `1.5B`, `12.5%`, and a
+/// decimal comma (`0,52`, `0,125`, `12,5%`: one comma, no point, and not a thousands
+/// group unless the integer part is 0; so `1,500` stays fifteen hundred).
 /// Returns the value and whether it carried a `%`.
 pub fn parse_number(text: &str) -> Option<(f64, bool)> {
     let mut s = text.trim().trim_matches('"').trim();
@@ -183,7 +185,12 @@ pub fn parse_number(text: &str) -> Option<(f64, bool)> {
         Some(b'T') => (&s[..s.len() - 1], 1e12),
         _ => (s, 1.0),
     };
-    let cleaned: String = if body.contains(',') {
+    let decimal_comma = body.matches(',').count() == 1
+        && !body.contains('.')
+        && (!is_grouped(body) || matches!(body.split(',').next(), Some("0" | "-0" | "+0")));
+    let cleaned: String = if decimal_comma {
+        body.replace(',', ".")
+    } else if body.contains(',') {
         if !is_grouped(body) {
             return None;
         }
@@ -220,25 +227,56 @@ fn normalize(name: &str) -> String {
         .collect()
 }
 
-/// Picks the delimiter from the first lines: tab, then comma, then semicolon, else
-/// whitespace.
+/// Picks the delimiter from the first lines: each of tab, comma and semicolon that
+/// appears on at least half of them is a candidate; among several, the one that
+/// splits the most lines into the same number (at least 2) of fields, then the one
+/// that yields the most numbers, wins (so `size;error` / `1000;0,52`, a European
+/// spreadsheet's CSV with decimal commas, is read with `;`); remaining ties go to
+/// tab, then comma, then semicolon. No candidate: whitespace.
 fn detect_delimiter(lines: &[&str]) -> u8 {
-    let sample: Vec<&&str> = lines
+    let sample: Vec<&str> = lines
         .iter()
+        .copied()
         .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
         .take(20)
         .collect();
-    let count = |d: char| sample.iter().filter(|l| l.contains(d)).count();
     let n = sample.len().max(1);
-    if count('\t') * 2 >= n {
-        b'\t'
-    } else if count(',') * 2 >= n {
-        b','
-    } else if count(';') * 2 >= n {
-        b';'
-    } else {
-        b' '
+    let candidates: Vec<u8> = [b'\t', b',', b';']
+        .into_iter()
+        .filter(|&d| sample.iter().filter(|l| l.as_bytes().contains(&d)).count() * 2 >= n)
+        .collect();
+    if candidates.len() < 2 {
+        return candidates.first().copied().unwrap_or(b' ');
     }
+    // How many lines have the most common field count (when that count is >= 2).
+    let consistency = |d: u8| {
+        let mut counts: Vec<usize> = sample
+            .iter()
+            .map(|l| l.bytes().filter(|&b| b == d).count() + 1)
+            .collect();
+        counts.sort_unstable();
+        let same = counts
+            .chunk_by(|a, b| a == b)
+            .filter(|run| run[0] >= 2)
+            .map(<[usize]>::len)
+            .max()
+            .unwrap_or(0);
+        let numbers = sample
+            .iter()
+            .flat_map(|l| l.split(char::from(d)))
+            .filter(|f| parse_number(f).is_some())
+            .count();
+        (same, numbers)
+    };
+    let mut best = candidates[0];
+    let mut best_score = consistency(best);
+    for &d in &candidates[1..] {
+        let score = consistency(d);
+        if score > best_score {
+            (best, best_score) = (d, score);
+        }
+    }
+    best
 }
 
 /// Splits one line. Quoted CSV fields keep their delimiters.
@@ -852,6 +890,13 @@ mod tests {
             &[],
         );
         check("1000;0.5\n2000;0.4", &[(1000.0, 0.5), (2000.0, 0.4)], &[]);
+        // A European spreadsheet: semicolons between fields, decimal commas.
+        check(
+            "size;error\n1000;0,5\n2000;0,4\n4000;0,35",
+            &[(1000.0, 0.5), (2000.0, 0.4), (4000.0, 0.35)],
+            &[],
+        );
+        check("1000;0,5\n2000;0,4", &[(1000.0, 0.5), (2000.0, 0.4)], &[]);
         check(
             "# comment\n1000,0.5\n\n2000,0.4",
             &[(1000.0, 0.5), (2000.0, 0.4)],
@@ -945,9 +990,17 @@ mod tests {
     #[test]
     fn numbers() {
         assert_eq!(parse_number("1e6"), Some((1e6, false)));
+        assert_eq!(parse_number("0,52"), Some((0.52, false)));
+        assert_eq!(parse_number("0,125"), Some((0.125, false)));
+        assert_eq!(parse_number("12,5%"), Some((12.5, true)));
+        assert_eq!(parse_number("1,500"), Some((1500.0, false)));
+        assert_eq!(parse_number("1,500.5"), Some((1500.5, false)));
+        assert_eq!(parse_number("3,1e-2"), Some((0.031, false)));
+        assert_eq!(parse_number("0,5,1"), None);
         assert_eq!(parse_number("12.5%"), Some((12.5, true)));
         assert_eq!(parse_number("1.5B"), Some((1.5e9, false)));
-        assert_eq!(parse_number("1,23"), None);
+        assert_eq!(parse_number("1,23"), Some((1.23, false)));
+        assert_eq!(parse_number("1,2,3"), None);
         assert_eq!(parse_number("_1"), None);
         assert_eq!(parse_number("abc"), None);
         assert!(parse_number("inf").is_some_and(|(v, _)| v.is_infinite()));

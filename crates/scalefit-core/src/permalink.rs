@@ -3,6 +3,15 @@
 //! compressed JSON of [`State`]. Decoding is defensive: the payload and the inflated
 //! bytes are capped, and every failure is a [`LinkError`] with a sentence for the
 //! user, never a panic and never a partial state.
+//!
+//! Versions:
+//! * 1: `[1] ++ deflate(json)`.
+//! * 2 (written since 0.2): `[2] ++ deflate(json) ++ adler32(json)` (4 bytes, big
+//!   endian, as in zlib's trailer). Without the checksum, a character changed in
+//!   transit could inflate to another valid state (one digit of the data changed);
+//!   with it such a link is refused. A reader that ignores bytes after the deflate
+//!   stream (Python's `zlib.decompress(b, -15)`, Node's `inflateRawSync`) still reads
+//!   the JSON of a version-2 link.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -12,7 +21,7 @@ use crate::model::{Loss, ModelChoice};
 use crate::parse::{Columns, Metric, Scale};
 
 /// Current format version (the first byte of the decoded payload).
-pub const VERSION: u8 = 1;
+pub const VERSION: u8 = 2;
 /// Longest payload accepted, in base64 characters (about 48 KB of compressed state).
 pub const MAX_PAYLOAD: usize = 65_536;
 /// Largest inflated state accepted (a deflate bomb stops here).
@@ -132,6 +141,9 @@ pub enum LinkError {
     /// Deflate stream broken or truncated.
     #[error("the link is truncated or corrupted: copy it again in full")]
     Corrupt,
+    /// The state inflated but its checksum does not match: characters were changed.
+    #[error("the link is corrupted (its checksum does not match, some characters were changed): copy it again in full")]
+    Checksum,
     /// Inflated state over [`MAX_INFLATED`].
     #[error("the link expands to more than {} KB; it was not opened", MAX_INFLATED / 1024)]
     TooLarge,
@@ -147,6 +159,7 @@ pub fn encode(state: &State) -> String {
     let json = serde_json::to_vec(state).unwrap_or_else(|_| b"{}".to_vec());
     let mut bytes = vec![VERSION];
     bytes.extend(miniz_oxide::deflate::compress_to_vec(&json, 9));
+    bytes.extend(adler32(&json).to_be_bytes());
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
@@ -172,17 +185,44 @@ pub fn decode(payload: &str) -> Result<State, LinkError> {
         .map_err(|_| LinkError::Base64)?;
     let (&version, body) = bytes.split_first().ok_or(LinkError::Corrupt)?;
     match version {
-        1 => {
-            let json = miniz_oxide::inflate::decompress_to_vec_with_limit(body, MAX_INFLATED)
-                .map_err(|e| match e.status {
-                    miniz_oxide::inflate::TINFLStatus::HasMoreOutput => LinkError::TooLarge,
-                    _ => LinkError::Corrupt,
-                })?;
-            serde_json::from_slice(&json).map_err(|e| LinkError::Schema(e.to_string()))
+        1 => state_of(&inflate(body)?),
+        2 => {
+            let split = body.len().checked_sub(4).ok_or(LinkError::Corrupt)?;
+            let (deflated, sum) = body.split_at(split);
+            let json = inflate(deflated)?;
+            if sum != adler32(&json).to_be_bytes() {
+                return Err(LinkError::Checksum);
+            }
+            state_of(&json)
         }
         v if v > VERSION => Err(LinkError::FutureVersion(v)),
         v => Err(LinkError::UnknownVersion(v)),
     }
+}
+
+fn adler32(bytes: &[u8]) -> u32 {
+    let mut a = adler2::Adler32::new();
+    a.write_slice(bytes);
+    a.checksum()
+}
+
+/// Inflates at most [`MAX_INFLATED`] bytes of a raw deflate stream.
+fn inflate(deflated: &[u8]) -> Result<Vec<u8>, LinkError> {
+    miniz_oxide::inflate::decompress_to_vec_with_limit(deflated, MAX_INFLATED).map_err(|e| match e
+        .status
+    {
+        miniz_oxide::inflate::TINFLStatus::HasMoreOutput => LinkError::TooLarge,
+        _ => LinkError::Corrupt,
+    })
+}
+
+/// The state in a JSON document, which must be an object (serde would also take a
+/// struct from an array of its fields in order).
+fn state_of(json: &[u8]) -> Result<State, LinkError> {
+    if json.trim_ascii_start().first() != Some(&b'{') {
+        return Err(LinkError::Schema("expected a JSON object".into()));
+    }
+    serde_json::from_slice(json).map_err(|e| LinkError::Schema(e.to_string()))
 }
 
 /// The payload of a full URL or fragment: what follows `#s=` (or `s=` in a fragment
@@ -227,7 +267,7 @@ mod tests {
         let cases: Vec<(String, LinkError)> = vec![
             (String::new(), LinkError::Empty),
             ("!!!!".into(), LinkError::Base64),
-            (good[..good.len() / 2].to_string(), LinkError::Corrupt),
+            (good[..4 * (good.len() / 8)].to_string(), LinkError::Corrupt),
             (
                 URL_SAFE_NO_PAD.encode([9u8, 1, 2]),
                 LinkError::FutureVersion(9),
@@ -260,6 +300,46 @@ mod tests {
         wrong.extend(miniz_oxide::deflate::compress_to_vec(br#"{"text": 5}"#, 9));
         assert!(matches!(
             decode(&URL_SAFE_NO_PAD.encode(wrong)),
+            Err(LinkError::Schema(_))
+        ));
+    }
+
+    /// A version-2 link whose deflate stream still inflates after a change (here: the
+    /// stored block of an uncompressed state, one digit altered) is refused by its
+    /// checksum; the same bytes without a checksum (version 1) open as another state.
+    #[test]
+    fn checksum_catches_changed_data() {
+        let json = br#"{"text":"1000,0.5"}"#;
+        let stored = miniz_oxide::deflate::compress_to_vec(json, 0);
+        let mut v2 = vec![2u8];
+        v2.extend(&stored);
+        v2.extend(adler32(json).to_be_bytes());
+        assert_eq!(
+            decode(&URL_SAFE_NO_PAD.encode(&v2)).unwrap().text,
+            "1000,0.5"
+        );
+        let at = v2.iter().position(|&b| b == b'5').unwrap();
+        v2[at] = b'7';
+        assert_eq!(
+            decode(&URL_SAFE_NO_PAD.encode(&v2)).unwrap_err(),
+            LinkError::Checksum
+        );
+        let mut v1 = vec![1u8];
+        v1.extend(&v2[1..v2.len() - 4]);
+        assert_eq!(
+            decode(&URL_SAFE_NO_PAD.encode(&v1)).unwrap().text,
+            "1000,0.7"
+        );
+    }
+
+    #[test]
+    fn a_json_array_is_not_a_state() {
+        let json = br#"["1000,0.5"]"#;
+        let mut v2 = vec![2u8];
+        v2.extend(miniz_oxide::deflate::compress_to_vec(json, 9));
+        v2.extend(adler32(json).to_be_bytes());
+        assert!(matches!(
+            decode(&URL_SAFE_NO_PAD.encode(&v2)),
             Err(LinkError::Schema(_))
         ));
     }

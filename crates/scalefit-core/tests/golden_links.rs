@@ -1,7 +1,8 @@
-//! Golden permalinks of format version 1. Links are shared and bookmarked, so these
-//! payloads must open to exactly these states forever: if a change to `State`, its
-//! serde attributes or the codec breaks one, the change needs a new format version
-//! (and a reader for version 1 kept), not a new golden string.
+//! Golden permalinks of every released format version (1: deflate; 2: deflate and an
+//! Adler-32 of the state). Links are shared and bookmarked, so these payloads must
+//! open to exactly these states forever: if a change to `State`, its serde attributes
+//! or the codec breaks one, the change needs a new format version (and the readers of
+//! the old ones kept), not a new golden string.
 //!
 //! The payloads were produced by `permalink::encode` when this file was written. Only
 //! decoding is pinned: the deflate bytes `encode` emits may change with the
@@ -15,6 +16,8 @@ use scalefit_core::model::{Form, Loss, ModelChoice};
 use scalefit_core::parse::{Columns, Metric, Scale};
 use scalefit_core::permalink::{decode, encode, Anchor, LinkError, State, MAX_PAYLOAD};
 
+// Version 1 (Scalefit 0.1).
+
 /// A plain paste with every setting at its default.
 const PLAIN: &str = "AUWMQQqAMAwE_5JzkSp68S29VBtEaBtJIgji34168LazO-wJiofCCMUhc6it9975Zgi1-1IfKjgoqLzOpplEbIXMMaNx3JWenRLmHzOJGGVaDCYiFeW4wfi-gyAmy9cN";
 
@@ -26,6 +29,13 @@ const PRESET: &str = "ASWOSw6DMAxE7-I1RfTDJrdJg0srJTiyXbUS4u5MwKuZ8fjJKzn_nQJRR4
 
 /// The JSON `{}`: every field takes its default.
 const EMPTY_OBJECT: &str = "AauuBQA";
+
+// Version 2 (Scalefit 0.2): the same states.
+
+const PLAIN_V2: &str = "AkWMQQqAMAwE_5JzkSp68S29VBtEaBtJIgji34168LazO-wJiofCCMUhc6it9975Zgi1-1IfKjgoqLzOpplEbIXMMaNx3JWenRLmHzOJGGVaDCYiFeW4wfi-gyAmy9cNEKoleQ";
+const FULL_V2: &str = "AlVQ24oTQRD9laZEUOyMfZ2ZDItP-hWZGHo75WRgLqGnI6sh4Hfogz4JIrLgg6ArLOz8ipdH_QRr1iWw9VLUOVDnsoeIZxEK-HNxOdQvsYzOe3a3DGUnUZexhMxyW8IEqKdSlTEX1-wd1rnx_Dmyq4_j92489-OX9fjh6oL9_PT-x9d3v958_v3tkv19-_oVO3k4-FBv46OTm-0aDPGevH8kWFky0uiAg--bXdsNUOxh8gOF4IAh9AEKyaHt19is_hOKQxX63RYKzWGDzXrV7yiJORxxSNmTznOWssfo6XeLMdSecMq4C86_IGzw5IagLQaPXYQbDULiJiDOAlZ1Pxlr-oFcQVN36ALd0YUKSU8kWtwew-G07-MQgyMTylKCAXFNAXJj0swYkelMzK2VqbQcntVnE7lYQOXa1gGXOKOXS76AU4xuVQGfieT6bgVwS6wyyyUH1_nN1MseWvqdZPMsnWupTZ4qLW2GD7TIj-WpRJGTTOc2p6WENJNKfrtSqbSxaZbPE3E4_ANMyazu";
+const PRESET_V2: &str = "AiWOSw6DMAxE7-I1RfTDJrdJg0srJTiyXbUS4u5MwKuZ8fjJKzn_nQJRR4VdPwmaVUURWIqZ4ePXpe1l4gxb5cd6eWU5SlnMEGaZYTzqzMAN_W3s6Cni5horAtCYp0NUZWslWorjJi7pDVJYqVB4jEObHrXzC6Du123bAXRRM4U";
+const EMPTY_OBJECT_V2: &str = "AquuBQABdQD5";
 
 fn plain() -> State {
     State {
@@ -99,6 +109,10 @@ fn golden_links_decode_to_their_states() {
         ("full", FULL, full()),
         ("preset", PRESET, preset()),
         ("empty object", EMPTY_OBJECT, State::default()),
+        ("plain v2", PLAIN_V2, plain()),
+        ("full v2", FULL_V2, full()),
+        ("preset v2", PRESET_V2, preset()),
+        ("empty object v2", EMPTY_OBJECT_V2, State::default()),
     ] {
         let got = decode(payload).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(got, want, "{name}");
@@ -107,10 +121,19 @@ fn golden_links_decode_to_their_states() {
         assert_eq!(decode(&encode(&want)).unwrap(), want, "{name}: re-encoded");
     }
     // The edge floats survive bit for bit (-0.0 is not 0.0, the subnormal is kept).
-    let f = decode(FULL).unwrap();
-    assert_eq!(f.fixed[1].1.to_bits(), (-0.0f64).to_bits());
-    assert_eq!(f.fixed[2].1.to_bits(), 5e-324f64.to_bits());
-    assert_eq!(f.target.unwrap().to_bits(), (0.1f64 + 0.2).to_bits());
+    for payload in [FULL, FULL_V2] {
+        let f = decode(payload).unwrap();
+        assert_eq!(f.fixed[1].1.to_bits(), (-0.0f64).to_bits());
+        assert_eq!(f.fixed[2].1.to_bits(), 5e-324f64.to_bits());
+        assert_eq!(f.target.unwrap().to_bits(), (0.1f64 + 0.2).to_bits());
+    }
+    // Today's links are version 2.
+    assert!(encode(&plain()).starts_with('A') && decode(&encode(&plain())).is_ok());
+    assert_eq!(
+        encode(&plain()).as_bytes()[1],
+        PLAIN_V2.as_bytes()[1],
+        "version byte"
+    );
 }
 
 #[test]
@@ -173,11 +196,39 @@ fn bad_links_fail_with_the_right_error() {
             format!("AE{}", &PLAIN[2..]),
             LinkError::UnknownVersion(0),
         ),
-        ("version 2", "AquuBQA".into(), LinkError::FutureVersion(2)),
+        ("version 3", "A6uuBQA".into(), LinkError::FutureVersion(3)),
         ("version 255", "_6uuBQA".into(), LinkError::FutureVersion(255)),
         // Version 1 with nothing after it.
         ("version byte only", "AQ".into(), LinkError::Corrupt),
         ("deflate bomb", bomb(), LinkError::TooLarge),
+        // Version 2: the checksum is missing, cut, or does not match the state.
+        ("v2 without checksum", "AquuBQA".into(), LinkError::Corrupt),
+        ("v2 version byte only", "Ag".into(), LinkError::Corrupt),
+        (
+            "v2 truncated at a 4-character boundary",
+            PLAIN_V2[..4 * (PLAIN_V2.len() / 4) - 4].into(),
+            LinkError::Corrupt,
+        ),
+        (
+            "v2 checksum changed",
+            format!("{}A", &PLAIN_V2[..PLAIN_V2.len() - 1]),
+            LinkError::Checksum,
+        ),
+        (
+            "v2 wrong checksum",
+            "AquuBQABdQD6".into(),
+            LinkError::Checksum,
+        ),
+        (
+            "v2 body changed",
+            format!("{}Q{}", &PLAIN_V2[..60], &PLAIN_V2[61..]),
+            LinkError::Checksum,
+        ),
+        (
+            "v2 bomb",
+            format!("Au3AMQEAAADCoCrrn9IQvl{}KcBAAAAAA", "A".repeat(1355)),
+            LinkError::TooLarge,
+        ),
     ];
     for (name, payload, want) in cases {
         assert_eq!(decode(&payload), Err(want), "{name}: {payload:.60}");
@@ -190,7 +241,12 @@ fn json_of_the_wrong_shape_is_a_schema_error() {
     // serde_json's; we pin the variant and the gist.
     let cases = [
         ("AatWKkmtKFGyUjCtBQA", r#"{"text": 5}"#, "invalid type"),
-        ("AcsrzckBAA", "null", "invalid type"),
+        ("AcsrzckBAA", "null", "expected a JSON object"),
+        (
+            "AYtWytVJLSqKyTM0MDDQMdAzjclTigUA",
+            r#"["m,err\n1000,0.5\n"] (a struct as an array)"#,
+            "expected a JSON object",
+        ),
         (
             "AatWKs3Lzssvz1OyMqwFAA",
             r#"{"unknown":1}"#,

@@ -374,6 +374,25 @@ proptest! {
             Ok(other) => assert_same(&state, &other),
         }
     }
+
+    /// A character changed in transit (a chat tool, a hand-edited URL) never opens
+    /// another state: the version-2 checksum refuses what the deflate stream lets by.
+    #[test]
+    fn changed_character_is_an_error_or_the_same_state(
+        state in any_state(),
+        at in any::<prop::sample::Index>(),
+        to in 0usize..64,
+    ) {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let mut bytes = encode(&state).into_bytes();
+        let k = at.index(bytes.len());
+        bytes[k] = ALPHABET[to];
+        let changed = String::from_utf8(bytes).expect("base64 is ASCII");
+        match decode(&changed) {
+            Err(_) => {}
+            Ok(other) => assert_same(&state, &other),
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------

@@ -67,6 +67,14 @@ fn replay_saved_fit_inputs() {
     assert!(n >= 2, "the fit crash inputs are missing ({n} found)");
 }
 
+/// The `fit_form` target (one global fit, no analysis around it) replays its own
+/// findings and the `fit` ones, which reach the same fitter.
+#[test]
+fn replay_saved_fit_form_inputs() {
+    replay("fit_form", harness::fit_form_case);
+    replay("fit", harness::fit_form_case);
+}
+
 /// Runs `f` on a thread with a small stack, like a browser's wasm stack (about 1 MB).
 fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     std::thread::Builder::new()
