@@ -204,17 +204,8 @@ describe('bad data', { concurrency: 4 }, () => {
       if (c.metric) await app.select('#metric', c.metric);
       await app.paste(c.metric ? RECOVER_ACC : GOOD); // a fit on screen first
       const input = c.big ? bigPaste(c.big) : c.input;
-      if (c.big) {
-        // Typing 10 MB key by key takes minutes: put it in the box the way a paste does.
-        const before = await app.snapshot();
-        await app.page.locator('#data-input').evaluate((el, v) => {
-          el.value = v;
-          el.dispatchEvent(new Event('input', { bubbles: true }));
-        }, input);
-        await app.settle(before, { timeout: 60_000 });
-      } else {
-        await app.paste(input);
-      }
+      if (c.big) await app.putText(input);
+      else await app.paste(input);
       if (c.target) await app.fill('#target', c.target);
       const message = await app.waitMessage(c.expect.at(-1));
       t.diagnostic(`#fit-message: ${message}`);
@@ -234,14 +225,8 @@ describe('bad data', { concurrency: 4 }, () => {
         const p = await app.rawValue('proj-data');
         assert.ok(!Number.isFinite(parseFloat(p)), `no data size is projected (#proj-data data-value ${p})`);
       }
-      if (c.big) {
-        // Empty the box the way "select all, delete" does, without 10 MB of key events.
-        await app.page.locator('#data-input').evaluate((el) => {
-          el.value = '';
-          el.dispatchEvent(new Event('input', { bubbles: true }));
-        });
-        await app.settle(null, { timeout: 60_000 });
-      }
+      // Empty the box the way "select all, delete" does, without 10 MB of key events.
+      if (c.big) await app.putText('');
       await assertResponsive(app, c.recover || RECOVER, c.target ? [] : c.expect);
     });
   }
@@ -345,22 +330,12 @@ test(`a large paste (${LARGE_ROWS} rows) is fitted and the page stays usable`, a
       window.__beat.last = now;
     }, 10);
   });
-  const before = await app.snapshot();
-  await app.page.locator('#data-input').evaluate((el, v) => {
-    el.value = v;
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-  }, text);
-  await app.settle(before, { timeout: 60_000 });
+  await app.putText(text);
   const g = await app.readValue('beta-g', 30_000);
   assert.ok(g < 0, `the large input is fitted (beta_g ${g})`);
   const worst = await app.page.evaluate(() => window.__beat.worst);
   t.diagnostic(`longest main-thread stall: ${Math.round(worst)} ms`);
   // Still usable afterwards: typing refits.
-  const after = await app.snapshot();
-  await app.page.locator('#data-input').evaluate((el) => {
-    el.value = el.value.split('\n').slice(0, 40).join('\n');
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-  });
-  await app.settle(after, { timeout: 30_000 });
+  await app.putText(text.split('\n').slice(0, 40).join('\n'), 30_000);
   assert.ok((await app.readValue('beta-g', 10_000)) < 0, 'the trimmed input is fitted');
 });

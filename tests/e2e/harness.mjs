@@ -314,6 +314,20 @@ export class App {
     return this.settle(before);
   }
 
+  /**
+   * Puts `text` in #data-input in one input event, as a paste of a large clipboard
+   * does (typing megabytes key by key takes minutes), and waits up to `timeout` ms
+   * for the results to settle.
+   */
+  async putText(text, timeout = 60_000) {
+    const before = await this.snapshot();
+    await this.page.locator('#data-input').evaluate((el, v) => {
+      el.value = v;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, text);
+    return this.settle(before, { timeout });
+  }
+
   /** Sets an input (e.g. #target) and waits for the results to settle. */
   async fill(selector, value) {
     const before = await this.snapshot();
