@@ -106,6 +106,17 @@ pub struct Ctx {
     pub permalink: RwSignal<String>,
     /// Whether the address bar holds a state link that edits would make stale.
     pub url_has_state: RwSignal<bool>,
+    /// Set by a change made in one go (a paste, a drop, a file): the next state is
+    /// analysed at once instead of after the typing debounce.
+    pub at_once: StoredValue<bool>,
+}
+
+impl Ctx {
+    /// Marks the next workspace change as made in one go (see [`Ctx::at_once`]) or as
+    /// typing.
+    pub fn next_change_at_once(&self, yes: bool) {
+        self.at_once.set_value(yes);
+    }
 }
 
 impl Ctx {
@@ -191,8 +202,10 @@ pub fn App() -> impl IntoView {
         }
     });
 
-    // Debounce: the analysis follows the state 150 ms after the last change.
+    // Debounce: the analysis follows the state 150 ms after the last keystroke, and at
+    // once after a paste, a drop or a file (one change: nothing more is coming).
     let timer: StoredValue<Option<TimeoutHandle>> = StoredValue::new(None);
+    let at_once = StoredValue::new(false);
     Effect::new(move |first: Option<()>| {
         let s = state.get();
         if first.is_none() {
@@ -201,8 +214,14 @@ pub fn App() -> impl IntoView {
         if let Some(h) = timer.get_value() {
             h.clear();
         }
-        let h = set_timeout_with_handle(move || settled.set(s), DEBOUNCE).ok();
-        timer.set_value(h);
+        if at_once.get_value() {
+            at_once.set_value(false);
+            timer.set_value(None);
+            settled.set(s);
+        } else {
+            let h = set_timeout_with_handle(move || settled.set(s), DEBOUNCE).ok();
+            timer.set_value(h);
+        }
         if from_link_now.get_value() {
             from_link_now.set_value(false);
             return;
@@ -266,8 +285,10 @@ pub fn App() -> impl IntoView {
     let point: Memo<PointFit> = Memo::new(move |_| {
         fit_inputs.with(|fi| {
             fi.as_ref().map(|fi| {
-                analyze_point(&fi.points, &fi.held_out, &fi.options)
-                    .map_err(|e| view_model::fit_error_text(&e.to_string()))
+                let a = analyze_point(&fi.points, &fi.held_out, &fi.options)
+                    .map_err(|e| view_model::fit_error_text(&e.to_string()));
+                crate::perf::point_fit_done();
+                a
             })
         })
     });
@@ -372,6 +393,7 @@ pub fn App() -> impl IntoView {
         dark,
         permalink: RwSignal::new(String::new()),
         url_has_state,
+        at_once,
     };
 
     view! {

@@ -5,6 +5,8 @@
 //! - `scalefit:edit` (mark): the last input event of `#data-input`;
 //! - `scalefit:fit` (measure): from the start of the recompute (parse of the settled,
 //!   debounced state) through the point fit to the redraw of the learning curve;
+//! - `scalefit:parse-fit` (measure): from the same start to the end of the point fit
+//!   (parse and fit only: no view, layout or drawing);
 //! - `scalefit:edit-to-fit` (measure): from the last edit to that redraw (includes the
 //!   150 ms debounce);
 //! - `scalefit:bootstrap` (measure): from the last edit to the redraw with the
@@ -42,6 +44,13 @@ pub fn edit() {
 pub fn fit_start() {
     mark("scalefit:fit-start");
     FIT_PENDING.with(|c| c.set(true));
+}
+
+/// The point fit of the settled state is done.
+pub fn point_fit_done() {
+    if FIT_PENDING.with(Cell::get) {
+        measure("scalefit:parse-fit", "scalefit:fit-start");
+    }
 }
 
 /// The bootstrap finished; its intervals are drawn next.

@@ -19,7 +19,7 @@ pub const SLICE_MS: f64 = 10.0;
 /// between chunks).
 pub const CHUNK_MS: f64 = 3.0;
 /// Chunk size of the first chunk, before anything is measured.
-pub const FIRST_CHUNK: usize = 4;
+pub const FIRST_CHUNK: usize = 1;
 /// Largest chunk.
 pub const MAX_CHUNK: usize = 250;
 

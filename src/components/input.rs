@@ -322,6 +322,7 @@ fn import_file(ctx: Ctx, file: web_sys::File) {
 }
 
 fn import_text(ctx: Ctx, name: &str, text: String) {
+    ctx.next_change_at_once(true);
     let looks_json =
         name.to_ascii_lowercase().ends_with(".json") || text.trim_start().starts_with('{');
     if looks_json {
@@ -362,6 +363,15 @@ fn DataBox(ctx: Ctx) -> impl IntoView {
     });
     let on_input = move |e: ev::Event| {
         crate::perf::edit();
+        // A paste or a drop into the box is one change: analysed at once. Typing waits
+        // for the debounce.
+        let whole = e.dyn_ref::<web_sys::InputEvent>().is_some_and(|ie| {
+            matches!(
+                ie.input_type().as_str(),
+                "insertFromPaste" | "insertFromDrop" | "insertFromPasteAsQuotation"
+            )
+        });
+        ctx.next_change_at_once(whole);
         let v = event_target_value(&e);
         ctx.ws.update(|w| w.edit_text(v));
     };
@@ -373,6 +383,7 @@ fn DataBox(ctx: Ctx) -> impl IntoView {
             import_file(ctx, file);
         } else if let Ok(text) = dt.get_data("text/plain") {
             if !text.is_empty() {
+                ctx.next_change_at_once(true);
                 ctx.ws.update(|w| w.load_text(text));
             }
         }

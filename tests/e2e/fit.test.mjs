@@ -113,6 +113,31 @@ test('offline once loaded: a fit needs no network', async (t) => {
   await app.context.setOffline(false);
 });
 
+// With the page's timers frozen (Playwright's clock, paused), only work that needs no
+// timer can happen: a real Ctrl+V paste must still be fitted (a paste is one change,
+// analysed at once), while a typed keystroke waits for the debounce timer and is
+// analysed only when the clock is run past it.
+test('a paste is fitted at once; typing waits for the debounce', async (t) => {
+  const app = await env.open(t, { permissions: ['clipboard-read', 'clipboard-write'] });
+  const { page } = app;
+  await page.clock.install();
+  await page.clock.pauseAt(Date.now() + 60_000);
+  await page.evaluate((text) => navigator.clipboard.writeText(text), fixture(POWER_FLOOR));
+  await page.locator('#data-input').focus();
+  await page.keyboard.press('Control+V');
+  await page.waitForFunction(() => document.getElementById('beta-g')?.getAttribute('data-value'));
+  assertClose(await app.readValue('beta-g'), ref.fit.params.beta_g, REL, '#beta-g after the paste');
+  // A typed line that is not a data row: reported only once the debounce has run.
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('x');
+  await page.waitForTimeout(400);
+  const message = () => page.locator('#fit-message').textContent();
+  assert.doesNotMatch(await message(), /Line 14/, 'typing is not analysed before the debounce');
+  await page.clock.runFor(200);
+  await page.waitForFunction(() => /Line 14/.test(document.getElementById('fit-message')?.textContent));
+  assertClose(await app.readValue('beta-g'), ref.fit.params.beta_g, REL, '#beta-g after the bad line');
+});
+
 test('autosave: typed text is in #data-input after a reload, and fitted again', async (t) => {
   const app = await env.open(t);
   // Typed, not filled: real key events, with a comment line and trailing spaces kept verbatim.

@@ -323,7 +323,7 @@ export class App {
     const before = await this.snapshot();
     await this.page.locator('#data-input').evaluate((el, v) => {
       el.value = v;
-      el.dispatchEvent(new Event('input', { bubbles: true }));
+      el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
     }, text);
     return this.settle(before, { timeout });
   }
