@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Where the web bundle's bytes go: builds the app's wasm with symbols kept (the release
-# profile with `strip = false`, in its own target dir so dist/ and target/ are left
-# alone), runs wasm-bindgen and wasm-opt like Trunk does but with the name section kept
-# (`-g`), and prints twiggy's `top`, `dominators` and a per-crate roll-up.
+# Where the web bundle's bytes go: builds the app's wasm with symbols kept (the
+# `wasm-release` profile Trunk uses, with `strip = false`, in its own target dir so
+# dist/ and target/ are left alone), runs wasm-bindgen and wasm-opt like Trunk does
+# but with the name section kept (`-g`), and prints twiggy's `top`, `dominators` and a
+# per-crate roll-up.
 #
 # Needs: twiggy (`cargo install twiggy --locked`), wasm-bindgen 0.2.130, wasm-opt
 # (node_modules/.bin, from binaryen). Usage: scripts/size-report.sh [N]   (rows, default 30)
@@ -16,10 +17,10 @@ export CARGO_TARGET_DIR="${SIZE_TARGET_DIR:-/tmp/scalefit-size-target}"
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 mkdir -p "$OUT"
 
-CARGO_PROFILE_RELEASE_STRIP=false cargo build --release --offline \
+CARGO_PROFILE_WASM_RELEASE_STRIP=false cargo build --profile wasm-release --offline \
   --target wasm32-unknown-unknown -p scalefit-web --bin scalefit-web >&2
 wasm-bindgen --target web --no-typescript --keep-debug --out-dir "$OUT/bg" \
-  "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/scalefit-web.wasm" >&2
+  "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/scalefit-web.wasm" >&2
 cp "$OUT/bg/scalefit-web_bg.wasm" "$OUT/app.wasm"
 # The flags of index.html's data-wasm-opt(-params), plus -g to keep the names.
 wasm-opt -Oz -g --strip-dwarf --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
