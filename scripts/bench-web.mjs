@@ -9,7 +9,11 @@
 //   (c) a 10,000-row paste (an input event with inputType insertFromPaste, which the page
 //       analyses at once, without the typing debounce): input event -> fit drawn
 //       (`scalefit:edit-to-fit`), `scalefit:fit` (parse, fit, view, layout, redraw) and
-//       `scalefit:parse-fit` (parse and point fit alone), median of 5.
+//       `scalefit:parse-fit` (parse and point fit alone), median of 5;
+//   (d) the default 1,000-resample bootstrap of a 10,000-row paste (the data of (c), and
+//       a curve where three-region wins): paste -> intervals drawn, and the main-thread
+//       long tasks (> 50 ms) after the paste's own, i.e. how much the bootstrap's slices
+//       hold up input.
 //
 // The marks and measures come from src/perf.rs. Ends with one JSON line.
 //
@@ -62,6 +66,18 @@ function dataset(n, seed = 1, bump = 0) {
     let e = 0.05 + 3 * Math.pow(m, -0.35) * (1 + 0.03 * (r() - 0.5));
     if (i === n - 1) e *= 1 + bump;
     rows.push(`${m},${e.toPrecision(6)}`);
+  }
+  return rows.join('\n') + '\n';
+}
+
+// A curve with a small-data region inside the sizes (three-region wins): the
+// native `big_paste` example's data.
+function dataset3(n) {
+  const rows = ['step,loss'];
+  for (let i = 0; i < n; i++) {
+    const m = 100 * (1 + i);
+    const wiggle = 1 + 0.01 * (((i * 7919) % 101) / 50 - 1);
+    rows.push(`${m},${(3 * m ** -0.2 + 0.4) * wiggle}`);
   }
   return rows.join('\n') + '\n';
 }
@@ -170,6 +186,26 @@ async function main() {
       await s.context.close();
     }
 
+    // (d) the default 1,000-resample bootstrap of a 10,000-row paste: time to the
+    // intervals, and the long tasks (> 50 ms, PerformanceObserver) after the paste's own.
+    const bigBoot = {};
+    for (const [name, text] of [['power-floor data', big], ['three-region data', dataset3(10_000)]]) {
+      const s = await open(browser, url);
+      await s.page.evaluate(() => {
+        window.__longTasks = [];
+        new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push(e.duration); })
+          .observe({ type: 'longtask' });
+      });
+      const nB = (await entries(s.page, 'scalefit:bootstrap')).length;
+      await setText(s.page, text, true);
+      const done = await waitCount(s.page, 'scalefit:bootstrap', nB);
+      const tasks = (await s.page.evaluate(() => window.__longTasks)).slice(1);
+      bigBoot[name] = { intervals_ms: r1(done.dur), long_tasks: tasks.length,
+        longest_ms: r1(Math.max(0, ...tasks)) };
+      errors.push(...s.errors);
+      await s.context.close();
+    }
+
     const result = {
       date: new Date().toISOString(),
       machine: { nproc: os.cpus().length, cpu: os.cpus()[0]?.model?.trim(), chromium: browser.version() },
@@ -183,6 +219,7 @@ async function main() {
         fit_ms: { median: r1(median(bigFit)), runs: bigFit.map(r1) },
         parse_fit_ms: { median: r1(median(bigParseFit)), runs: bigParseFit.map(r1) },
       },
+      bootstrap_10k: bigBoot,
       errors,
     };
     const rows = [
@@ -192,9 +229,11 @@ async function main() {
       ['(c) 10k rows: input -> fit drawn', `median ${result.paste_10k.edit_to_fit_ms.median} ms`, `n=${bigEdit.length} (a paste: no debounce)`],
       ['(c) 10k rows: parse+fit+redraw', `median ${result.paste_10k.fit_ms.median} ms`, `n=${bigFit.length} (incl. the textarea's layout)`],
       ['(c) 10k rows: parse+fit', `median ${result.paste_10k.parse_fit_ms.median} ms`, `n=${bigParseFit.length}`],
+      ...Object.entries(bigBoot).map(([k, v]) => [`(d) 10k rows, ${k}: intervals`,
+        `${v.intervals_ms} ms`, `${v.long_tasks} long tasks after the paste's, longest ${v.longest_ms} ms`]),
     ];
     console.log(`machine: ${result.machine.nproc} CPUs, ${result.machine.cpu}, Chromium ${result.machine.chromium}`);
-    for (const r of rows) console.log(r[0].padEnd(46) + r[1].padEnd(18) + r[2]);
+    for (const r of rows) console.log(r[0].padEnd(50) + r[1].padEnd(18) + r[2]);
     if (errors.length) console.log('page errors:\n  ' + errors.join('\n  '));
     console.log(JSON.stringify(result));
   } finally {
