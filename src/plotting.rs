@@ -180,6 +180,7 @@ pub fn learning_curve(a: &Analysis, metric: Metric, percent: bool) -> (LearningC
         regions,
         x_label: X_LABEL.into(),
         y_label: error_label(metric, percent),
+        names: Default::default(),
     };
     let hover = Hover {
         points: hover_points,
@@ -231,6 +232,7 @@ pub fn preset_curve(r: &Relative) -> (LearningCurvePlot, Hover) {
         regions: Vec::new(),
         x_label: format!("training-set size m ({})", p.unit),
         y_label: p.metric.to_string(),
+        names: ["the paper's trend".into(), "your current point".into()],
     };
     let hover = Hover {
         labels: vec![format!(
@@ -277,6 +279,7 @@ pub fn model_size(a: &Analysis) -> Option<(ModelSizePlot, Hover)> {
             projected,
             x_label: X_LABEL.into(),
             y_label: "model size (parameters)".into(),
+            names: Default::default(),
         };
         let hover = Hover {
             points: a.sizes.clone(),
@@ -325,6 +328,7 @@ fn anchored_size(
         projected,
         x_label: X_LABEL.into(),
         y_label: y_label.into(),
+        names: ["the paper's beta_p".into(), "today".into()],
     };
     let hover = Hover {
         points: vec![(m0, s0)],

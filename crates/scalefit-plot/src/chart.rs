@@ -67,6 +67,18 @@ pub(crate) fn clean(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
     out
 }
 
+/// The legend names `given`, each falling back to its default when empty.
+pub(crate) fn names<'a>(given: &'a [String; 2], default: [&'a str; 2]) -> [&'a str; 2] {
+    let pick = |i: usize| {
+        if given[i].is_empty() {
+            default[i]
+        } else {
+            given[i].as_str()
+        }
+    };
+    [pick(0), pick(1)]
+}
+
 pub(crate) fn xs(points: &[(f64, f64)]) -> impl Iterator<Item = f64> + '_ {
     points.iter().map(|p| p.0)
 }

@@ -28,6 +28,9 @@ pub struct LearningCurvePlot {
     pub regions: Vec<(f64, f64, String)>,
     pub x_label: String,
     pub y_label: String,
+    /// Legend names of the line and of the filled markers; empty: "power-law fit" and
+    /// "fitted points".
+    pub names: [String; 2],
 }
 
 /// Draws the learning curve onto `root` (any plotters backend) and returns the frame for
@@ -65,10 +68,11 @@ pub fn draw_learning_curve<DB: DrawingBackend>(
         chart::draw_hline(&mut chart, &axes, t, theme.target, &label, theme)?;
     }
     let (fit, ext) = (theme.fit, theme.extrapolation);
-    chart::draw_line(&mut chart, &curve, fit, "power-law fit", theme)?;
+    let [line_name, points_name] = chart::names(&plot.names, ["power-law fit", "fitted points"]);
+    chart::draw_line(&mut chart, &curve, fit, line_name, theme)?;
     chart::draw_dashed(&mut chart, &extrapolation, ext, "extrapolation", theme)?;
     let (pt, ho) = (theme.point, theme.held_out);
-    chart::draw_points(&mut chart, &points, pt, true, "fitted points", theme)?;
+    chart::draw_points(&mut chart, &points, pt, true, points_name, theme)?;
     chart::draw_points(&mut chart, &held_out, ho, false, "held-out points", theme)?;
     chart::draw_border(&chart, theme)?;
     let ink: Vec<_> = series.into_iter().flatten().copied().collect();

@@ -22,6 +22,9 @@ pub struct ModelSizePlot {
     pub projected: Option<(f64, f64)>,
     pub x_label: String,
     pub y_label: String,
+    /// Legend names of the line and of the filled markers; empty: "power-law fit" and
+    /// "measured".
+    pub names: [String; 2],
 }
 
 /// Draws the model-size plot onto `root` and returns the frame for hover lookups. With
@@ -48,8 +51,9 @@ pub fn draw_model_size<DB: DrawingBackend>(
     let (mut chart, frame) = chart::build(root, &axes, 0, theme)?;
     chart::draw_mesh(&mut chart, &plot.x_label, &plot.y_label, theme)?;
     chart::draw_band(&mut chart, &axes, &plot.band, theme)?;
-    chart::draw_line(&mut chart, &curve, theme.fit, "power-law fit", theme)?;
-    chart::draw_points(&mut chart, &points, theme.point, true, "measured", theme)?;
+    let [line_name, points_name] = chart::names(&plot.names, ["power-law fit", "measured"]);
+    chart::draw_line(&mut chart, &curve, theme.fit, line_name, theme)?;
+    chart::draw_points(&mut chart, &points, theme.point, true, points_name, theme)?;
     if let Some(p) = projected {
         draw_projection(&mut chart, &axes, p, theme)?;
     }

@@ -48,6 +48,7 @@ fn learning_curve() -> LearningCurvePlot {
         ],
         x_label: "training set size m".into(),
         y_label: "generalization error".into(),
+        names: Default::default(),
     }
 }
 
@@ -67,6 +68,7 @@ fn model_size() -> ModelSizePlot {
         projected: Some((1e7, size(1e7))),
         x_label: "training set size m".into(),
         y_label: "parameters".into(),
+        names: Default::default(),
     }
 }
 
@@ -394,4 +396,28 @@ fn write_small_examples() {
     };
     let one = render_learning_curve_svg(&single, &Theme::light(), 420, 280).unwrap();
     std::fs::write("/tmp/plot-single.svg", one).unwrap();
+}
+
+#[test]
+fn legend_names_default_and_can_be_given() {
+    let theme = Theme::light();
+    let svg = render_learning_curve_svg(&learning_curve(), &theme, 800, 500).unwrap();
+    assert!(svg.contains("power-law fit") && svg.contains("fitted points"));
+    let named = LearningCurvePlot {
+        names: ["the paper's trend".into(), "your current point".into()],
+        ..learning_curve()
+    };
+    let svg = render_learning_curve_svg(&named, &theme, 800, 500).unwrap();
+    assert!(svg.contains("paper") && svg.contains("your current point"));
+    assert!(!svg.contains("power-law fit") && !svg.contains("fitted points"));
+
+    let svg = render_model_size_svg(&model_size(), &theme, 800, 500).unwrap();
+    assert!(svg.contains("measured"));
+    let named = ModelSizePlot {
+        names: [String::new(), "today".into()],
+        ..model_size()
+    };
+    let svg = render_model_size_svg(&named, &theme, 800, 500).unwrap();
+    assert!(svg.contains("power-law fit") && svg.contains("today"));
+    assert!(!svg.contains("measured"));
 }
