@@ -11,7 +11,7 @@
 //! The floor `gamma` is bounded below by 0: a polish that leaves the bound is redone
 //! with `gamma` held at 0 and the fit reports the floor as pinned.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 
 use levenberg_marquardt::{LeastSquaresProblem, LevenbergMarquardt, TerminationReason};
 use nalgebra::{DMatrix, DVector, Dyn, Owned};
@@ -299,7 +299,7 @@ struct Problem<'a> {
     /// that flat valley for ever.
     knee_min: Option<f64>,
     /// The Jacobian computed beside the last residuals, and the point it belongs to.
-    jacobian_cache: RefCell<Option<([f64; 4], DMatrix<f64>)>>,
+    jacobian_cache: Cell<Option<([f64; 4], DMatrix<f64>)>>,
     /// See [`Run::known`].
     known: &'a [Local],
     /// The index into `known` of the optimum this polish reached, if it did.
@@ -356,23 +356,17 @@ impl LeastSquaresProblem<f64, Dyn, Dyn> for Problem<'_> {
             }
         }
         let (r, jac) = self.evaluate();
-        if let Ok(mut cache) = self.jacobian_cache.try_borrow_mut() {
-            *cache = Some((self.full, jac));
-        }
+        self.jacobian_cache.set(Some((self.full, jac)));
         Some(r)
     }
 
     fn jacobian(&self) -> Option<DMatrix<f64>> {
         // Levenberg-Marquardt asks for the Jacobian at the point whose residuals it
         // has just accepted: hand over the one computed beside them.
-        if let Ok(mut cache) = self.jacobian_cache.try_borrow_mut() {
-            if let Some((at, jac)) = cache.take() {
-                if at == self.full {
-                    return Some(jac);
-                }
-            }
+        match self.jacobian_cache.take() {
+            Some((at, jac)) if at == self.full => Some(jac),
+            _ => Some(self.evaluate().1),
         }
-        Some(self.evaluate().1)
     }
 }
 
@@ -517,12 +511,12 @@ fn lm(n: usize, patience: Patience) -> LevenbergMarquardt<f64> {
 /// How a polish runs: how long, and which optima earlier starts found (see
 /// [`polish_starts`]).
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Run<'a> {
-    pub patience: Patience,
+struct Run<'a> {
+    patience: Patience,
     /// Converged optima of earlier starts. A polish whose path comes within
     /// [`SAME_BASIN`] of one of them stops there and returns that optimum: it is in
     /// that basin, and would spend its last evaluations re-converging to it.
-    pub known: &'a [Local],
+    known: &'a [Local],
 }
 
 impl Run<'_> {
@@ -545,7 +539,7 @@ const SAME_BASIN: f64 = 1e-3;
 /// How long a polish may run: [`Patience::Short`] for the search's later starts
 /// (see [`polish_starts`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Patience {
+enum Patience {
     Full,
     Short,
 }
@@ -585,6 +579,19 @@ fn polish_with(
     start: &[f64],
     run: Run<'_>,
 ) -> Option<Local> {
+    if exact_line(form, loss, holds) {
+        // Least squares on the log-log line is this problem's exact optimum, wherever
+        // the polish would start.
+        let (a, b) = loglog_line(data)?;
+        let params = vec![a, b];
+        let s = ssr(form, loss, data, &params);
+        return s.is_finite().then_some(Local {
+            params,
+            ssr: s,
+            converged: true,
+            floor_at_bound: false,
+        });
+    }
     let mut p = start.to_vec();
     holds.apply(&mut p);
     let Some(gi) = form.gamma_index().filter(|&gi| !holds.held[gi]) else {
@@ -678,7 +685,7 @@ fn polish_free(
         free: &free,
         squared_floor,
         knee_min,
-        jacobian_cache: RefCell::new(None),
+        jacobian_cache: Cell::new(None),
         known: run.known,
         merged: Cell::new(None),
     };
@@ -744,37 +751,19 @@ impl NodeSolve<'_> {
     }
 
     fn solve(&self, basis: &[f64]) -> Option<([f64; 2], f64)> {
-        // One pass for the normal equations and the target's own sum of squares, in
-        // two interleaved lanes (independent sums the CPU can overlap).
-        let term = |acc: &mut [f64; 6], a: f64, y: f64, w2: f64| {
+        // One pass for the normal equations and the target's own sum of squares.
+        let (mut s00, mut s01, mut s11, mut r0, mut r1, mut tt) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+        for ((&a, &y), &w2) in basis.iter().zip(self.y).zip(self.w2) {
             let b = self.other(a);
             let t = y - self.held[0] * a - self.held[1] * b;
             let (wa, wb) = (w2 * a, w2 * b);
-            acc[0] += wa * a;
-            acc[1] += wa * b;
-            acc[2] += wb * b;
-            acc[3] += wa * t;
-            acc[4] += wb * t;
-            acc[5] += w2 * t * t;
-        };
-        let (mut even, mut odd) = ([0.0; 6], [0.0; 6]);
-        let mut pairs = basis
-            .chunks_exact(2)
-            .zip(self.y.chunks_exact(2))
-            .zip(self.w2.chunks_exact(2));
-        for ((a, y), w2) in pairs.by_ref() {
-            term(&mut even, a[0], y[0], w2[0]);
-            term(&mut odd, a[1], y[1], w2[1]);
+            s00 += wa * a;
+            s01 += wa * b;
+            s11 += wb * b;
+            r0 += wa * t;
+            r1 += wb * t;
+            tt += w2 * t * t;
         }
-        if basis.len() % 2 == 1 {
-            let last = basis.len() - 1;
-            if let (Some(&a), Some(&y), Some(&w2)) =
-                (basis.get(last), self.y.get(last), self.w2.get(last))
-            {
-                term(&mut even, a, y, w2);
-            }
-        }
-        let [s00, s01, s11, r0, r1, tt] = [0, 1, 2, 3, 4, 5].map(|k| even[k] + odd[k]);
         let ssr_of = |c: [f64; 2]| -> f64 {
             // The quadratic form is exact algebra but cancels when the fit is nearly
             // perfect or the bases nearly collinear (beta_g near 0 against the
@@ -1086,22 +1075,6 @@ pub(crate) fn fit_data(
     // 10,000 points where 128 carry the shape); the winners are then polished on all
     // the points, so the reported optimum is the full data's.
     // (The pure power law under log loss is solved exactly on every point instead.)
-    if exact_line(form, loss, holds) {
-        // Least squares on the log-log line is this fit's exact optimum: no polish.
-        if let Some((a, b)) = loglog_line(data) {
-            let params = vec![a, b];
-            let s = ssr(form, loss, data, &params);
-            if s.is_finite() {
-                let exact = Local {
-                    params,
-                    ssr: s,
-                    converged: true,
-                    floor_at_bound: false,
-                };
-                return Ok(finish(data, form, loss, holds, fixed, exact));
-            }
-        }
-    }
     let binned = (data.len() > BIN_ABOVE && !exact_line(form, loss, holds))
         .then(|| bin(data, loss))
         .flatten();
@@ -1115,17 +1088,13 @@ pub(crate) fn fit_data(
     );
     locals.sort_by(|a, b| a.ssr.total_cmp(&b.ssr));
     if binned.is_some() {
-        // The two best basins, each polished once: two binned minima that agree to
-        // 1e-6 are one basin and would cost the full-data polish twice.
-        let mut kept: Vec<&Local> = Vec::new();
-        for l in locals.iter().take(2) {
-            if !kept.iter().any(|k| same_point(&k.params, &l.params)) {
-                kept.push(l);
-            }
-        }
-        locals = kept
-            .into_iter()
-            .filter_map(|l| polish_from(form, loss, data, search, holds, &l.params))
+        // The two best basins, each polished once on all the points (`polish_starts`
+        // keeps one local per optimum: a second one would cost the full-data polish
+        // twice).
+        locals = locals
+            .iter()
+            .take(2)
+            .filter_map(|l| polish_full(form, loss, data, search, holds, l))
             .collect();
         locals.sort_by(|a, b| a.ssr.total_cmp(&b.ssr));
     }
@@ -1140,8 +1109,9 @@ pub(crate) fn fit_data(
 /// with [`Patience::Short`] and stop where they reach an optimum already found
 /// ([`Run::known`]). A short polish that ran out of patience is continued at full
 /// patience only while it is within [`IN_CONTENTION`] of the best converged optimum;
-/// one further above is abandoned (left out of the locals: it cannot win). Until a start converges (a fit whose best is a valley leading
-/// off to infinity) every start gets full patience.
+/// one further above is abandoned (left out of the locals: it cannot win). Until a
+/// start converges (a fit whose best is a valley leading off to infinity) every start
+/// gets full patience.
 fn polish_starts(
     form: Form,
     loss: Loss,
@@ -1150,23 +1120,18 @@ fn polish_starts(
     starts: &[Vec<f64>],
 ) -> Vec<Local> {
     let mut locals: Vec<Local> = Vec::with_capacity(starts.len());
-    let mut converged: Vec<Local> = Vec::new();
+    // The converged ones among `locals`, and the best of their SSRs.
+    let mut known: Vec<Local> = Vec::new();
+    let mut best = f64::INFINITY;
     for s in starts {
-        let best = locals
-            .iter()
-            .filter(|l| l.converged)
-            .map(|l| l.ssr)
-            .fold(f64::INFINITY, f64::min);
-        let patience = if best.is_finite() {
-            Patience::Short
-        } else {
+        let patience = if known.is_empty() {
             Patience::Full
+        } else {
+            Patience::Short
         };
-        converged.clear();
-        converged.extend(locals.iter().filter(|l| l.converged).cloned());
         let run = Run {
             patience,
-            known: &converged,
+            known: &known,
         };
         let Some(mut l) = polish_with(form, loss, data, holds, s, run) else {
             continue;
@@ -1187,6 +1152,10 @@ fn polish_starts(
             // A start that stopped at a known optimum: the same local again.
             continue;
         }
+        if l.converged {
+            best = best.min(l.ssr);
+            known.push(l.clone());
+        }
         locals.push(l);
     }
     locals
@@ -1205,26 +1174,26 @@ fn knee_floor(data: &Data) -> f64 {
     data.ln_m_min - 100f64.ln()
 }
 
-/// Polishes on `data` a start the search found on `search` (the same data, or its
-/// binned copy).
+/// Polishes on all the points a minimum the search found on the binned copy `search`.
 ///
-/// A `three-region` knee at the search's bound (two decades below the smallest size,
-/// the grid's lowest row) is first refitted held at `data`'s bound. That is the
+/// A `three-region` knee that the search left at its bound (two decades below the
+/// smallest size) is first refitted held at the full data's bound. That is the
 /// answer when moving the knee inward would raise the SSR (the first-order optimality
 /// condition of the bounded problem); it spares Levenberg-Marquardt a crawl along
-/// the flat valley `w -> 0`, which costs tens of evaluations over every point and
-/// ends without meeting its convergence test. Otherwise the knee is polished free.
-fn polish_from(
+/// the flat valley `w -> 0` that costs tens of evaluations over every point and ends
+/// without meeting its convergence test. Otherwise the knee is polished free.
+fn polish_full(
     form: Form,
     loss: Loss,
     data: &Data,
     search: &Data,
     holds: &Holds,
-    start: &[f64],
+    local: &Local,
 ) -> Option<Local> {
     let at_bound = form == Form::ThreeRegion
         && !holds.held[1]
-        && start
+        && local
+            .params
             .get(1)
             .is_some_and(|&m0| m0.ln() <= knee_floor(search) + 1e-6);
     if at_bound {
@@ -1232,13 +1201,13 @@ fn polish_from(
         let mut pinned = holds.clone();
         pinned.held[1] = true;
         pinned.values[1] = bound;
-        if let Some(l) = polish(form, loss, data, &pinned, start) {
+        if let Some(l) = polish(form, loss, data, &pinned, &local.params) {
             if l.converged && knee_pushes_outward(loss, data, &l.params) {
                 return Some(l);
             }
         }
     }
-    polish(form, loss, data, holds, start)
+    polish(form, loss, data, holds, &local.params)
 }
 
 /// Whether the SSR of `three-region` parameters `p` does not fall when the knee moves
@@ -1391,7 +1360,7 @@ fn correlation(
         free,
         squared_floor: false,
         knee_min: None,
-        jacobian_cache: RefCell::new(None),
+        jacobian_cache: Cell::new(None),
         known: &[],
         merged: Cell::new(None),
     };
