@@ -16,6 +16,7 @@ OUT="${OUT:-/tmp/scalefit-size}"
 export CARGO_TARGET_DIR="${SIZE_TARGET_DIR:-/tmp/scalefit-size-target}"
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 mkdir -p "$OUT"
+. scripts/wasm-env.sh
 
 CARGO_PROFILE_WASM_RELEASE_STRIP=false cargo build --profile wasm-release --offline \
   --target wasm32-unknown-unknown -p scalefit-web --bin scalefit-web >&2

@@ -5,6 +5,7 @@
 //! the app converts its results into [`LearningCurvePlot`] / [`ModelSizePlot`].
 
 mod chart;
+mod either;
 mod frame;
 mod learning_curve;
 mod model_size;
@@ -17,6 +18,7 @@ mod theme;
 
 use std::fmt;
 
+pub use either::{Either, EitherError};
 pub use frame::PlotFrame;
 pub use learning_curve::{draw_learning_curve, LearningCurvePlot};
 pub use model_size::{draw_model_size, ModelSizePlot};

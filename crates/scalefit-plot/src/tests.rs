@@ -421,3 +421,42 @@ fn legend_names_default_and_can_be_given() {
     assert!(svg.contains("power-law fit") && svg.contains("today"));
     assert!(!svg.contains("measured"));
 }
+
+/// `Either` draws exactly what the backend inside draws, on either side: the same SVG
+/// document as the SVG backend alone, for both plots and both themes.
+#[test]
+fn either_backend_draws_what_its_backend_draws() {
+    type Both<'a> = Either<SVGBackend<'a>, SVGBackend<'a>>;
+    let via = |left: bool, size: (u32, u32), draw: &dyn Fn(&DrawingArea<Both, _>)| {
+        let mut svg = String::new();
+        {
+            let svg_backend = SVGBackend::with_string(&mut svg, size);
+            let backend = if left {
+                Both::Left(svg_backend)
+            } else {
+                Both::Right(svg_backend)
+            };
+            let root = backend.into_drawing_area();
+            draw(&root);
+            root.present().unwrap();
+        }
+        svg
+    };
+    for theme in [Theme::light(), Theme::dark()] {
+        let lc = learning_curve();
+        let direct = render_learning_curve_svg(&lc, &theme, 720, 480).unwrap();
+        assert!(direct.contains("<polyline"), "a curve was drawn");
+        let ms = model_size();
+        let direct_ms = render_model_size_svg(&ms, &theme, 640, 400).unwrap();
+        for left in [true, false] {
+            let lc_via = via(left, (720, 480), &|root| {
+                draw_learning_curve(root, &lc, &theme).unwrap();
+            });
+            assert_eq!(lc_via, direct);
+            let ms_via = via(left, (640, 400), &|root| {
+                draw_model_size(root, &ms, &theme).unwrap();
+            });
+            assert_eq!(ms_via, direct_ms);
+        }
+    }
+}
