@@ -34,11 +34,17 @@ pub const SHAREABLE_LEN: usize = 2_000;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Anchor {
     /// Current training-set size.
+    #[serde(deserialize_with = "exact::f64")]
     pub m: f64,
     /// Current error (in the metric's units, as the user typed it).
+    #[serde(deserialize_with = "exact::f64")]
     pub error: f64,
     /// Current model size, if known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "exact::option"
+    )]
     pub model_size: Option<f64>,
 }
 
@@ -68,7 +74,11 @@ pub struct State {
     #[serde(default)]
     pub loss: Loss,
     /// Target, in the metric's units (an accuracy when the metric is accuracy).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "exact::option"
+    )]
     pub target: Option<f64>,
     /// Bootstrap resamples.
     #[serde(default = "default_bootstrap")]
@@ -80,11 +90,59 @@ pub struct State {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preset: Option<String>,
     /// Parameters held by the user.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact::pairs"
+    )]
     pub fixed: Vec<(String, f64)>,
     /// Anchor of the relative projection of a preset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anchor: Option<Anchor>,
+}
+
+/// Reading the state's numbers back bit for bit. serde_json writes the shortest decimal
+/// that parses back to the same `f64`, but its reader is exact only with its
+/// `float_roundtrip` feature, whose tables cost about 9 KB of the page's gzip; these
+/// take each number's text and parse it with core's correctly rounded `f64::from_str`
+/// instead (already in the page for the data parser).
+mod exact {
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer};
+    use serde_json::value::RawValue;
+
+    fn parse<E: Error>(raw: &RawValue) -> Result<f64, E> {
+        match raw.get().parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(v),
+            Ok(_) => Err(E::custom(format_args!(
+                "number out of range: {}",
+                raw.get()
+            ))),
+            Err(_) => Err(E::custom(format_args!(
+                "invalid type: {}, expected a number",
+                raw.get()
+            ))),
+        }
+    }
+
+    pub(super) fn f64<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        parse(&Box::<RawValue>::deserialize(d)?)
+    }
+
+    pub(super) fn option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+        let raw = Box::<RawValue>::deserialize(d)?;
+        if raw.get() == "null" {
+            return Ok(None);
+        }
+        parse(&raw).map(Some)
+    }
+
+    pub(super) fn pairs<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, f64)>, D::Error> {
+        #[derive(Deserialize)]
+        struct Pair(String, #[serde(deserialize_with = "f64")] f64);
+        let pairs = Vec::<Pair>::deserialize(d)?;
+        Ok(pairs.into_iter().map(|Pair(name, v)| (name, v)).collect())
+    }
 }
 
 fn default_bootstrap() -> u32 {
