@@ -122,7 +122,8 @@ pub fn sentence(s: &str) -> String {
     let s = s.trim();
     let mut chars = s.chars();
     let mut out: String = match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
+        // ASCII only: the messages are the app's own English (no case tables in the page).
+        Some(c) => std::iter::once(c.to_ascii_uppercase()).chain(chars).collect(),
         None => return String::new(),
     };
     if !out.ends_with(['.', '!', '?']) {
