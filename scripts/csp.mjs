@@ -11,7 +11,8 @@ const dir = process.env.TRUNK_STAGING_DIR ?? process.argv[2] ?? "dist";
 const path = join(dir, "index.html");
 let html = readFileSync(path, "utf8");
 
-const inline = /<script type="module">([\s\S]*?)<\/script>/g;
+// Trunk's minifier drops the quotes around attribute values.
+const inline = /<script type="?module"?>([\s\S]*?)<\/script>/g;
 html = html.replace(inline, (_, body) => {
   const hash = createHash("sha256").update(body).digest("hex").slice(0, 16);
   const name = `loader-${hash}.js`;
@@ -34,7 +35,11 @@ const policy = [
   "form-action 'none'",
 ].join("; ");
 if (!html.includes("Content-Security-Policy")) {
-  html = html.replace(/<meta charset="utf-8">/i, (m) => `${m}\n    <meta http-equiv="Content-Security-Policy" content="${policy}">`);
+  html = html.replace(/<meta charset="?utf-8"?>/i, (m) => `${m}\n    <meta http-equiv="Content-Security-Policy" content="${policy}">`);
+  if (!html.includes("Content-Security-Policy")) {
+    console.error("csp.mjs: no <meta charset> to put the policy after");
+    process.exit(1);
+  }
 }
 writeFileSync(path, html);
 console.log(`csp.mjs: loader moved out of index.html, CSP set (${dir})`);
