@@ -123,7 +123,9 @@ pub fn sentence(s: &str) -> String {
     let mut chars = s.chars();
     let mut out: String = match chars.next() {
         // ASCII only: the messages are the app's own English (no case tables in the page).
-        Some(c) => std::iter::once(c.to_ascii_uppercase()).chain(chars).collect(),
+        Some(c) => std::iter::once(c.to_ascii_uppercase())
+            .chain(chars)
+            .collect(),
         None => return String::new(),
     };
     if !out.ends_with(['.', '!', '?']) {
