@@ -49,14 +49,26 @@ pub(crate) fn resample(
     rng.set_stream(stream);
     for _ in 0..100 {
         let idx: Vec<usize> = (0..n).map(|_| rng.random_range(0..n)).collect();
-        let mut d: Vec<f64> = idx.iter().map(|&i| sizes[i]).collect();
-        d.sort_by(f64::total_cmp);
-        d.dedup();
-        if d.len() >= min_distinct {
+        if has_distinct(idx.iter().map(|&i| sizes[i]), min_distinct) {
             return Some(idx);
         }
     }
     None
+}
+
+/// Whether `values` hold at least `k` distinct values. Stops as soon as they do (after
+/// a few values, in practice), so a resample of 10,000 points costs no sort.
+fn has_distinct(values: impl Iterator<Item = f64>, k: usize) -> bool {
+    let mut seen: Vec<f64> = Vec::with_capacity(k);
+    for v in values {
+        if seen.len() >= k {
+            break;
+        }
+        if !seen.contains(&v) {
+            seen.push(v);
+        }
+    }
+    seen.len() >= k
 }
 
 /// Refits resamples `range` of the bootstrap of `fit` on points `(m, y)`. `None` marks
@@ -207,6 +219,17 @@ mod tests {
             fit.params[1]
         );
         assert!(hi - lo < 0.05);
+    }
+
+    #[test]
+    fn distinct_values_are_counted_up_to_k() {
+        let v = [3.0, 3.0, 1.0, 3.0, 2.0, 1.0];
+        assert!(has_distinct(v.iter().copied(), 0));
+        assert!(has_distinct(v.iter().copied(), 3));
+        assert!(!has_distinct(v.iter().copied(), 4));
+        assert!(!has_distinct([5.0; 100].into_iter(), 2));
+        assert!(has_distinct([5.0, 5.0, 5.0, 6.0].into_iter(), 2));
+        assert!(!has_distinct(std::iter::empty(), 1));
     }
 
     #[test]
