@@ -76,7 +76,7 @@ export async function startServer(root = DIST) {
   const st = await fsp.stat(path.join(root, 'index.html')).catch(() => null);
   if (!st) {
     throw new Error(`no built page at ${root}/index.html: build it first ` +
-      '(trunk build --release --offline) or set SCALEFIT_DIST');
+      '(scripts/build) or set SCALEFIT_DIST');
   }
   const log = [];
   const server = http.createServer(async (req, res) => {
