@@ -343,13 +343,11 @@ impl LeastSquaresProblem<f64, Dyn, Dyn> for Problem<'_> {
         if !self.known.is_empty() {
             let p = self.natural();
             let n = self.form.n_params();
-            if let Some(i) = self.known.iter().position(|k| {
-                k.params.len() == n
-                    && k.params
-                        .iter()
-                        .zip(&p)
-                        .all(|(a, b)| (a - b).abs() <= SAME_BASIN * a.abs().max(b.abs()) + 1e-300)
-            }) {
+            if let Some(i) = self
+                .known
+                .iter()
+                .position(|k| within(&k.params, &p[..n], SAME_BASIN, 1e-300))
+            {
                 // Stops the minimisation; `polish_free` returns that optimum.
                 self.merged.set(Some(i));
                 return None;
@@ -1163,10 +1161,16 @@ fn polish_starts(
 
 /// Natural parameter vectors equal to within 1e-6 relative (or 1e-12 absolute).
 fn same_point(a: &[f64], b: &[f64]) -> bool {
+    within(a, b, 1e-6, 1e-12)
+}
+
+/// Parameter vectors of the same length whose every pair of entries differs by at most
+/// `rel` of the larger magnitude plus `abs`.
+fn within(a: &[f64], b: &[f64], rel: f64, abs: f64) -> bool {
     a.len() == b.len()
         && a.iter()
             .zip(b)
-            .all(|(x, y)| (x - y).abs() <= 1e-6 * x.abs().max(y.abs()) + 1e-12)
+            .all(|(x, y)| (x - y).abs() <= rel * x.abs().max(y.abs()) + abs)
 }
 
 /// `ln` of how far below the smallest size the `three-region` knee may go (two decades).

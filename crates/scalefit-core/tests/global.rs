@@ -3,37 +3,14 @@
 //! profile (the nonlinear parameters held on a fine grid, the rest fitted).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // reason: tests
 
-use rand::{Rng, SeedableRng};
+#[path = "support/curves.rs"]
+mod curves;
+
+use curves::curve;
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use scalefit_core::fit::{fit_form, FitOptions};
 use scalefit_core::model::{Form, Loss};
-
-/// A noisy curve of `form` with random, realistic parameters.
-fn curve(form: Form, rng: &mut ChaCha8Rng) -> (Vec<f64>, Vec<f64>) {
-    let n = rng.random_range(8..30);
-    let lo: f64 = rng.random_range(1.0..4.0);
-    let hi = lo + rng.random_range(2.0..5.0);
-    let m: Vec<f64> = (0..n)
-        .map(|i| 10f64.powf(lo + (hi - lo) * i as f64 / (n - 1) as f64))
-        .collect();
-    let b = -rng.random_range(0.05..0.8);
-    let p: Vec<f64> = match form {
-        Form::Power => vec![rng.random_range(1.0..20.0), b],
-        Form::PowerFloor => vec![rng.random_range(1.0..50.0), b, rng.random_range(0.01..0.5)],
-        Form::ThreeRegion => vec![
-            rng.random_range(0.5..1.0),
-            10f64.powf(rng.random_range(lo..hi)),
-            b - 0.3,
-            rng.random_range(0.01..0.3),
-        ],
-    };
-    let noise = rng.random_range(0.002..0.05);
-    let y = m
-        .iter()
-        .map(|&v| form.eval(&p, v) * (1.0 + noise * (rng.random::<f64>() * 2.0 - 1.0)))
-        .collect();
-    (m, y)
-}
 
 /// Best SSR over a dense grid of the nonlinear parameters, each node fitted exactly.
 fn brute_force(form: Form, loss: Loss, m: &[f64], y: &[f64]) -> f64 {
