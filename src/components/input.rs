@@ -12,10 +12,10 @@ use scalefit_core::presets::{NMT_REAL_ATTRIBUTION, NMT_REAL_ID, PRESETS};
 use wasm_bindgen::JsCast;
 
 use crate::app::Ctx;
+use crate::components::data_table::DataTable;
 use crate::components::results::symbol;
 use crate::dom;
 use crate::format::exponent;
-use crate::table::{self, RowStatus};
 use crate::view_model::{self, Level};
 use crate::workspace::{anchor_of, Source, CUSTOM_ID};
 
@@ -681,151 +681,6 @@ fn ColumnPicker(ctx: Ctx) -> impl IntoView {
                     >
                         "Detect columns again"
                     </button>
-                </Show>
-            </details>
-        </Show>
-    }
-}
-
-/// The rows of the data box as an editable table; edits go back into the text.
-#[component]
-fn DataTable(ctx: Ctx) -> impl IntoView {
-    let model = Memo::new(move |_| {
-        ctx.settled
-            .with(|s| ctx.parsed.with(|p| table::table(&s.text, p)))
-    });
-    let n_rows = move || model.with(|m| m.rows.len());
-    let n_cols = Memo::new(move |_| model.with(|m| m.n_columns.max(2)));
-    let delimiter = move || ctx.parsed.with_untracked(|p| p.delimiter.clone());
-    let edit = move |row: usize, col: usize, value: String| {
-        let Some(line) = model.with_untracked(|m| m.rows.get(row).map(|r| r.line)) else {
-            return;
-        };
-        let d = delimiter();
-        ctx.ws
-            .update(|w| w.edit_text(table::set_cell(&w.state.text, line, col, &value, &d)));
-    };
-    let delete = move |row: usize| {
-        let Some(line) = model.with_untracked(|m| m.rows.get(row).map(|r| r.line)) else {
-            return;
-        };
-        ctx.ws
-            .update(|w| w.edit_text(table::delete_line(&w.state.text, line)));
-    };
-    let add = move |_| {
-        let (d, n) = (delimiter(), n_cols.get_untracked());
-        ctx.ws
-            .update(|w| w.edit_text(table::append_row(&w.state.text, n, &d)));
-    };
-    let header = move |j: usize| {
-        model.with(|m| {
-            m.header
-                .as_ref()
-                .and_then(|h| h.get(j).cloned())
-                .unwrap_or_else(|| format!("column {}", j + 1))
-        })
-    };
-    let shown = move || ctx.settled.with(|s| !s.text.trim().is_empty());
-    let open = RwSignal::new(false);
-    let row_count = move || {
-        ctx.parsed.with(|p| {
-            p.points.len() + p.held_out.len() + p.problems.iter().filter(|x| x.line > 0).count()
-        })
-    };
-    view! {
-        <Show when=shown>
-            <details
-                class="data-table"
-                on:toggle=move |e| {
-                    let is_open = e
-                        .target()
-                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                        .is_some_and(|el| el.has_attribute("open"));
-                    open.set(is_open);
-                }
-            >
-                <summary>
-                    "Table "
-                    <span class="hint">{move || format!("({} rows)", row_count())}</span>
-                </summary>
-                // Built only while open: a long log would otherwise cost thousands of
-                // inputs nobody looks at.
-                <Show when=move || open.get()>
-                <div class="table-scroll">
-                    <table class="edit-table">
-                        <thead>
-                            <tr>
-                                <th scope="col">"Line"</th>
-                                <For
-                                    each=move || 0..n_cols.get()
-                                    key=|j| *j
-                                    children=move |j| view! { <th scope="col">{move || header(j)}</th> }
-                                />
-                                <th scope="col">"Status"</th>
-                                <th scope="col"><span class="visually-hidden">"Delete"</span></th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            <For
-                                each=move || 0..n_rows()
-                                key=|i| *i
-                                children=move |i| {
-                                    let row = move || model.with(|m| m.rows.get(i).cloned());
-                                    let line = move || row().map(|r| r.line).unwrap_or(0);
-                                    let status = move || row().map(|r| r.status).unwrap_or(RowStatus::Unused);
-                                    view! {
-                                        <tr class=move || format!("row-{}", status().class())>
-                                            <th scope="row" class="num">{line}</th>
-                                            <For
-                                                each=move || 0..n_cols.get()
-                                                key=|j| *j
-                                                children=move |j| {
-                                                    let cell = move || {
-                                                        row().and_then(|r| r.cells.get(j).cloned()).unwrap_or_default()
-                                                    };
-                                                    view! {
-                                                        <td>
-                                                            <input
-                                                                type="text"
-                                                                class="cell"
-                                                                spellcheck="false"
-                                                                aria-label=move || format!("Line {}, {}", line(), header(j))
-                                                                prop:value=cell
-                                                                on:change=move |e| edit(i, j, event_target_value(&e))
-                                                            />
-                                                        </td>
-                                                    }
-                                                }
-                                            />
-                                            <td class="status" title=move || status().label().to_string()>
-                                                {move || status().label().to_string()}
-                                            </td>
-                                            <td>
-                                                <button
-                                                    type="button"
-                                                    class="btn-icon"
-                                                    aria-label=move || format!("Delete line {}", line())
-                                                    title="Delete this row"
-                                                    on:click=move |_| delete(i)
-                                                >
-                                                    "×"
-                                                </button>
-                                            </td>
-                                        </tr>
-                                    }
-                                }
-                            />
-                        </tbody>
-                    </table>
-                </div>
-                <p class="hint">
-                    {move || {
-                        let hidden = model.with(|m| m.hidden);
-                        (hidden > 0).then(|| format!("{hidden} more rows are in the text box. "))
-                    }}
-                    "Edits are written back into the text."
-                </p>
-                <button id="add-row" type="button" class="btn btn-small" on:click=add>"Add row"</button>
                 </Show>
             </details>
         </Show>

@@ -2,6 +2,7 @@
 //! user actions to the workspace; none of them computes a number.
 
 pub mod charts;
+pub mod data_table;
 pub mod header;
 pub mod input;
 pub mod results;
