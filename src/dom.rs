@@ -193,3 +193,29 @@ pub fn on_resize(f: impl Fn() + 'static) {
     let _ = w.add_event_listener_with_callback("resize", cb.as_ref().unchecked_ref());
     cb.forget();
 }
+
+/// Raw deflate (RFC 1951) of `bytes` by the browser's `CompressionStream("deflate-raw")`
+/// (every current browser has it), so the page ships no compressor of its own; `None`
+/// where it is missing or fails. web-sys lists `CompressionStream` as unstable, so it is
+/// looked up and constructed by name.
+pub async fn deflate_raw(bytes: &[u8]) -> Option<Vec<u8>> {
+    let ctor: js_sys::Function =
+        js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("CompressionStream"))
+            .ok()?
+            .dyn_into()
+            .ok()?;
+    let compressor = js_sys::Reflect::construct(
+        &ctor,
+        &js_sys::Array::of1(&JsValue::from_str("deflate-raw")),
+    )
+    .ok()?;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).ok()?;
+    // A CompressionStream is a {readable, writable} pair.
+    let deflated = blob
+        .stream()
+        .pipe_through(compressor.unchecked_ref::<web_sys::ReadableWritablePair>());
+    let response = web_sys::Response::new_with_opt_readable_stream(Some(&deflated)).ok()?;
+    let buffer = JsFuture::from(response.array_buffer().ok()?).await.ok()?;
+    Some(js_sys::Uint8Array::new(&buffer).to_vec())
+}

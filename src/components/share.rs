@@ -20,22 +20,40 @@ pub fn SharePanel(ctx: Ctx) -> impl IntoView {
             );
             return;
         };
-        let url = ctx.ws.with_untracked(|w| permalink::link(&base, &w.state));
-        // Replacing the URL must not count as an edit that makes it stale.
-        dom::replace_url(&url);
-        ctx.url_has_state.set(true);
-        ctx.permalink.set(url.clone());
-        if url.len() > SHAREABLE_LEN {
-            ctx.notify(
-                Level::Warning,
-                format!(
-                    "This link is {} characters long; chat tools and mail clients may cut links over {SHAREABLE_LEN}. Send the CSV or JSON export instead",
-                    url.len()
-                ),
-            );
-        }
+        let json = ctx.ws.with_untracked(|w| permalink::json_of(&w.state));
         copied.set(None);
-        dom::copy_text(&url, move |ok| copied.set(Some(ok)));
+        // The browser deflates the state (a few milliseconds), then the link is shown.
+        wasm_bindgen_futures::spawn_local(async move {
+            let Some(deflated) = dom::deflate_raw(&json).await else {
+                ctx.notify(
+                    Level::Error,
+                    "this browser cannot compress the link (it has no CompressionStream); Export JSON saves the same state",
+                );
+                return;
+            };
+            if ctx.ws.with_untracked(|w| permalink::json_of(&w.state)) != json {
+                ctx.notify(
+                    Level::Info,
+                    "the data changed while the link was being made: press Share link again",
+                );
+                return;
+            }
+            let url = permalink::link_to(&base, &permalink::payload(&json, &deflated));
+            // Replacing the URL must not count as an edit that makes it stale.
+            dom::replace_url(&url);
+            ctx.url_has_state.set(true);
+            ctx.permalink.set(url.clone());
+            if url.len() > SHAREABLE_LEN {
+                ctx.notify(
+                    Level::Warning,
+                    format!(
+                        "This link is {} characters long; chat tools and mail clients may cut links over {SHAREABLE_LEN}. Send the CSV or JSON export instead",
+                        url.len()
+                    ),
+                );
+            }
+            dom::copy_text(&url, move |ok| copied.set(Some(ok)));
+        });
     };
     let export_csv = move |_| {
         let csv = ctx

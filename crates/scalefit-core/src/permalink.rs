@@ -212,12 +212,26 @@ pub enum LinkError {
 
 /// Encodes a state as the payload that follows `#s=`.
 pub fn encode(state: &State) -> String {
+    let json = json_of(state);
+    payload(&json, &miniz_oxide::deflate::compress_to_vec(&json, 9))
+}
+
+/// The JSON of a state, as a payload carries it (deflated).
+pub fn json_of(state: &State) -> Vec<u8> {
     // Serializing a plain struct of strings and numbers cannot fail; fall back to an
     // empty object rather than panic if it ever did.
-    let json = serde_json::to_vec(state).unwrap_or_else(|_| b"{}".to_vec());
-    let mut bytes = vec![VERSION];
-    bytes.extend(miniz_oxide::deflate::compress_to_vec(&json, 9));
-    bytes.extend(adler32(&json).to_be_bytes());
+    serde_json::to_vec(state).unwrap_or_else(|_| b"{}".to_vec())
+}
+
+/// The payload of a state's JSON `json` given its raw deflate stream (RFC 1951) made by
+/// any compressor: [`encode`] uses miniz_oxide, the web page the browser's own
+/// `CompressionStream` (so the page ships no compressor). Links of the same state may
+/// differ in bytes between compressors; they decode to the same state.
+pub fn payload(json: &[u8], deflated: &[u8]) -> String {
+    let mut bytes = Vec::with_capacity(deflated.len() + 5);
+    bytes.push(VERSION);
+    bytes.extend_from_slice(deflated);
+    bytes.extend(adler32(json).to_be_bytes());
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
@@ -292,8 +306,14 @@ pub fn payload_of(url: &str) -> Option<&str> {
 
 /// A full permalink: `base` without its fragment, then `#s=` and the payload.
 pub fn link(base: &str, state: &State) -> String {
+    link_to(base, &encode(state))
+}
+
+/// The permalink of `payload` (see [`payload`]) on the page at `base` (its fragment
+/// dropped).
+pub fn link_to(base: &str, payload: &str) -> String {
     let base = base.split_once('#').map_or(base, |(b, _)| b);
-    format!("{base}#s={}", encode(state))
+    format!("{base}#s={payload}")
 }
 
 #[cfg(test)]
@@ -317,6 +337,31 @@ mod tests {
         let back = decode(&encode(&s)).unwrap();
         assert_eq!(back, s);
         assert_eq!(back.target.unwrap().to_bits(), (0.1f64 + 0.2).to_bits());
+    }
+
+    #[test]
+    fn any_deflate_stream_makes_the_same_link_state() {
+        // The page deflates with the browser's compressor, not miniz at level 9: what
+        // matters is that any valid raw deflate stream of the JSON decodes exactly.
+        let s = sample();
+        let json = json_of(&s);
+        for level in [0, 1, 6] {
+            let p = payload(&json, &miniz_oxide::deflate::compress_to_vec(&json, level));
+            assert_eq!(decode(&p).unwrap(), s, "level {level}");
+            assert_eq!(
+                link_to("https://h/p/#old", &p),
+                format!("https://h/p/#s={p}")
+            );
+        }
+        assert_eq!(
+            link("https://h/p/", &s),
+            format!("https://h/p/#s={}", encode(&s))
+        );
+        // The checksum is of the JSON, whichever compressor made the stream.
+        let mut other = json.clone();
+        other.push(b' ');
+        let p = payload(&other, &miniz_oxide::deflate::compress_to_vec(&json, 6));
+        assert!(matches!(decode(&p), Err(LinkError::Checksum)));
     }
 
     #[test]
