@@ -215,3 +215,37 @@ fn harness_points(m: &[f64], y: &[f64]) -> Vec<scalefit_core::parse::Point> {
         })
         .collect()
 }
+
+/// Finding 12 (proptest `analyze_point_never_panics_and_ok_is_finite`, an intermittent
+/// failure since its seed is random): the exact log-log line of the pure power law was
+/// accepted whenever its SSR was finite, but on sizes of 1e-119..1e-62 with errors up to
+/// 4e295 its `alpha` underflows to 0 and the curve is 0 or NaN at the points; the
+/// finite "outside the domain" penalty made that SSR finite, and `auto` returned it.
+#[test]
+fn the_exact_power_line_must_stay_in_the_domain() {
+    let m = [
+        1.282275527341747e-64,
+        8.629373786573423e-119,
+        1.319612648837537e-62,
+    ];
+    let y = [1.0, 3.9825042393709224e295, 1.0];
+    let (m, y): (Vec<f64>, Vec<f64>) = (m.repeat(2), y.repeat(2));
+    let points = harness_points(&m, &y);
+    let options = AnalysisOptions {
+        bootstrap: 0,
+        ..AnalysisOptions::default()
+    };
+    if let Ok(a) = analyze_point(&points, &[], &options) {
+        for &mi in &m {
+            let v = a.fit.eval(mi);
+            assert!(v.is_finite() && v > 0.0, "curve {v} at {mi}: {:?}", a.fit);
+        }
+    }
+    if let Ok(f) = fit_form(&m, &y, Form::Power, &FitOptions::default()) {
+        assert!(
+            m.iter()
+                .all(|&mi| f.eval(mi) > 0.0 && f.eval(mi).is_finite()),
+            "{f:?}"
+        );
+    }
+}
