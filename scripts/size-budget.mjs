@@ -8,7 +8,7 @@ import { gzipSync } from "node:zlib";
 // holds the line at a ceiling just over the current size to catch regressions, and
 // BENCHMARKS.md tracks the distance to the goal.
 const GOAL = 250 * 1024;
-const BUDGET = 352 * 1024; // bytes, gzip level 9: 341.8 KB measured 2026-11-29 (BENCHMARKS.md) + 10 KB
+const BUDGET = 338 * 1024; // bytes, gzip level 9: 329.3 KB measured 2026-11-29 (BENCHMARKS.md) + about 9 KB
 const dir = process.argv[2] ?? "dist";
 const rows = [];
 for (const name of readdirSync(dir)) {
