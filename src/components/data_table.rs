@@ -199,33 +199,44 @@ fn sync_head(doc: &Document, head: &Element, names: &[String]) {
     }
 }
 
+/// Sets each `(name, value)` attribute of a new element.
+fn set_attrs(el: &Element, attrs: &[(&str, &str)]) -> Option<()> {
+    for (name, value) in attrs {
+        el.set_attribute(name, value).ok()?;
+    }
+    Some(())
+}
+
 /// One row's elements: line number, a text input per column, status, delete button.
 fn new_row(doc: &Document, body: &Element, row: usize, n_cols: usize) -> Option<Element> {
     let tr = child(doc, body, "tr", "")?;
     let th = child(doc, &tr, "th", "num")?;
     th.set_attribute("scope", "row").ok()?;
+    let row_attr = row.to_string();
     for col in 0..n_cols {
         let td = child(doc, &tr, "td", "")?;
         let input = child(doc, &td, "input", "cell")?;
-        for (name, value) in [
-            ("type", "text"),
-            ("spellcheck", "false"),
-            ("data-row", &row.to_string()),
-            ("data-col", &col.to_string()),
-        ] {
-            input.set_attribute(name, value).ok()?;
-        }
+        set_attrs(
+            &input,
+            &[
+                ("type", "text"),
+                ("spellcheck", "false"),
+                ("data-row", &row_attr),
+                ("data-col", &col.to_string()),
+            ],
+        )?;
     }
     child(doc, &tr, "td", "status")?;
     let td = child(doc, &tr, "td", "")?;
     let button = child(doc, &td, "button", "btn-icon")?;
-    for (name, value) in [
-        ("type", "button"),
-        ("title", "Delete this row"),
-        ("data-row", &row.to_string()),
-    ] {
-        button.set_attribute(name, value).ok()?;
-    }
+    set_attrs(
+        &button,
+        &[
+            ("type", "button"),
+            ("title", "Delete this row"),
+            ("data-row", &row_attr),
+        ],
+    )?;
     button.set_text_content(Some("×"));
     Some(tr)
 }
