@@ -11,6 +11,11 @@ fn window() -> Option<web_sys::Window> {
     web_sys::window()
 }
 
+/// The target of event `e` as a `T` (an input, an element), `None` when it is not one.
+pub fn target<T: JsCast>(e: &web_sys::Event) -> Option<T> {
+    e.target()?.dyn_into().ok()
+}
+
 /// Milliseconds from `performance.now()` (wasm has no `Instant`), 0 without it.
 pub fn now_ms() -> f64 {
     window()

@@ -17,6 +17,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
 
 use crate::app::Ctx;
+use crate::dom;
 use crate::table::{self, Table};
 
 /// The rows of the data box as an editable table; edits go back into the text.
@@ -26,14 +27,10 @@ pub fn DataTable(ctx: Ctx) -> impl IntoView {
         ctx.settled
             .with(|s| ctx.parsed.with(|p| table::table(&s.text, p)))
     });
-    let n_cols = move || model.with(|m| m.n_columns.max(2));
     let delimiter = move || ctx.parsed.with_untracked(|p| p.delimiter.clone());
     let line_of = move |row: usize| model.with_untracked(|m| m.rows.get(row).map(|r| r.line));
     let edit = move |e: ev::Event| {
-        let Some(input) = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
+        let Some(input) = dom::target::<web_sys::HtmlInputElement>(&e) else {
             return;
         };
         let (Some(row), Some(col)) = (
@@ -48,10 +45,8 @@ pub fn DataTable(ctx: Ctx) -> impl IntoView {
             .update(|w| w.edit_text(table::set_cell(&w.state.text, line, col, &value, &d)));
     };
     let delete = move |e: ev::MouseEvent| {
-        let button = e
-            .target()
-            .and_then(|t| t.dyn_into::<Element>().ok())
-            .and_then(|el| el.closest("button[data-row]").ok().flatten());
+        let button =
+            dom::target::<Element>(&e).and_then(|el| el.closest("button[data-row]").ok().flatten());
         let Some(line) = button
             .and_then(|b| index_attr(&b, "data-row"))
             .and_then(line_of)
@@ -62,7 +57,8 @@ pub fn DataTable(ctx: Ctx) -> impl IntoView {
             .update(|w| w.edit_text(table::delete_line(&w.state.text, line)));
     };
     let add = move |_| {
-        let (d, n) = (delimiter(), model.with_untracked(|m| m.n_columns.max(2)));
+        // `append_row` gives a new row at least two cells.
+        let (d, n) = (delimiter(), model.with_untracked(|m| m.n_columns));
         ctx.ws
             .update(|w| w.edit_text(table::append_row(&w.state.text, n, &d)));
     };
@@ -85,9 +81,9 @@ pub fn DataTable(ctx: Ctx) -> impl IntoView {
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
             return;
         };
-        let n = n_cols();
         model.with(|m| {
-            let names: Vec<String> = (0..n).map(|j| column_name(m, j)).collect();
+            // At least the size and error columns, even before a row has both.
+            let names: Vec<String> = (0..m.n_columns.max(2)).map(|j| column_name(m, j)).collect();
             sync_head(&doc, &head, &names);
             sync_rows(&doc, &body, m, &names);
         });
@@ -97,9 +93,7 @@ pub fn DataTable(ctx: Ctx) -> impl IntoView {
             <details
                 class="data-table"
                 on:toggle=move |e| {
-                    let is_open = e
-                        .target()
-                        .and_then(|t| t.dyn_into::<Element>().ok())
+                    let is_open = dom::target::<Element>(&e)
                         .is_some_and(|el| el.has_attribute("open"));
                     open.set(is_open);
                 }

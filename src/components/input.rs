@@ -389,10 +389,7 @@ fn DataBox(ctx: Ctx) -> impl IntoView {
         }
     };
     let on_file = move |e: ev::Event| {
-        let Some(input) = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
+        let Some(input) = dom::target::<web_sys::HtmlInputElement>(&e) else {
             return;
         };
         if let Some(file) = input.files().and_then(|f| f.get(0)) {

@@ -98,10 +98,7 @@ pub fn SharePanel(ctx: Ctx) -> impl IntoView {
                     placeholder="Press “Share link” to make a permalink"
                     prop:value=move || ctx.permalink.get()
                     on:focus=move |e| {
-                        if let Some(el) = e
-                            .target()
-                            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
-                        {
+                        if let Some(el) = dom::target::<web_sys::HtmlInputElement>(&e) {
                             el.select();
                         }
                     }
