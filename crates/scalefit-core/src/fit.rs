@@ -381,6 +381,7 @@ where
         let data = self.data;
         let n = data.len();
         if n == 0 {
+            // No points, no passes (`chunks_exact_mut(0)` below would panic).
             return self.evaluate_points();
         }
         let mut scratch = self.scratch.take();
@@ -457,6 +458,25 @@ where
 }
 
 impl<'a> Problem<'a, Dyn> {
+    /// The plain problem over the free parameters `free` (indices into `full`): the
+    /// floor and the knee searched as themselves, no known optima, nothing cached yet.
+    fn new(form: Form, loss: Loss, data: &'a Data, full: [f64; 4], free: &'a [usize]) -> Self {
+        Problem {
+            form,
+            loss,
+            data,
+            full,
+            free,
+            dim: Dyn(free.len()),
+            squared_floor: false,
+            knee_min: None,
+            jacobian_cache: Cell::new(None),
+            known: &[],
+            merged: Cell::new(None),
+            scratch: Cell::new(Vec::new()),
+        }
+    }
+
     /// The same problem over the parameter dimension `dim`, of the same size.
     #[cfg(not(target_arch = "wasm32"))]
     fn with_dim<N: Dim>(self, dim: N) -> Problem<'a, N> {
@@ -803,18 +823,10 @@ fn polish_free(
         return None;
     }
     let problem = Problem {
-        form,
-        loss,
-        data,
-        full,
-        free: &free,
-        dim: Dyn(free.len()),
         squared_floor,
         knee_min,
-        jacobian_cache: Cell::new(None),
         known: run.known,
-        merged: Cell::new(None),
-        scratch: Cell::new(Vec::new()),
+        ..Problem::new(form, loss, data, full, &free)
     };
     let (converged_params, converged) = if free.is_empty() {
         (problem.natural(), true)
@@ -839,10 +851,11 @@ fn polish_free(
     })
 }
 
-/// [`ssr`] of `p` when it is finite and the curve is inside the loss's domain at every
-/// point (finite, and `> 0` under `log` loss), else `None`: the same sum as [`ssr`]
-/// from one pass of [`Form::eval`] (a `powf` a point), where checking the domain
-/// apart took a second.
+/// The sum of squared residuals of natural parameters `p` on `data` when it is finite
+/// and the curve is inside the loss's domain at every point (finite, and `> 0` under
+/// `log` loss), else `None`: a curve outside the domain only scores `residual`'s
+/// finite penalty, which is no fit. One pass of [`Form::eval`] (a `powf` a point)
+/// serves the sum and the check.
 fn ssr_in_domain(form: Form, loss: Loss, data: &Data, p: &[f64]) -> Option<f64> {
     let mut s = 0.0;
     for i in 0..data.len() {
@@ -1818,20 +1831,7 @@ fn correlation(
     if free.is_empty() {
         return Vec::new();
     }
-    let problem = Problem {
-        form,
-        loss,
-        data,
-        full: to_internal(form, params),
-        free,
-        dim: Dyn(free.len()),
-        squared_floor: false,
-        knee_min: None,
-        jacobian_cache: Cell::new(None),
-        known: &[],
-        merged: Cell::new(None),
-        scratch: Cell::new(Vec::new()),
-    };
+    let problem = Problem::new(form, loss, data, to_internal(form, params), free);
     let Some(j) = problem.jacobian() else {
         return Vec::new();
     };
@@ -2141,18 +2141,9 @@ mod tests {
                 for (squared_floor, knee_min) in [(false, None), (true, None), (true, Some(-1.5))] {
                     for free in frees {
                         let problem = Problem {
-                            form: Form::ThreeRegion,
-                            loss,
-                            data: &data,
-                            full,
-                            free,
-                            dim: Dyn(free.len()),
                             squared_floor,
                             knee_min,
-                            jacobian_cache: Cell::new(None),
-                            known: &[],
-                            merged: Cell::new(None),
-                            scratch: Cell::new(Vec::new()),
+                            ..Problem::new(Form::ThreeRegion, loss, &data, full, free)
                         };
                         let (r1, j1) = problem.evaluate_three_region();
                         let (r2, j2) = problem.evaluate_points();
