@@ -6,6 +6,7 @@ mod components;
 mod dom;
 mod export;
 mod format;
+mod markup;
 mod perf;
 mod plotting;
 mod runner;

@@ -8,14 +8,14 @@ use leptos::prelude::*;
 use scalefit_core::model::{Form, Loss, ModelChoice};
 use scalefit_core::parse::{Columns, Metric, Scale, MAX_BYTES};
 use scalefit_core::permalink::{Anchor, State};
-use scalefit_core::presets::{NMT_REAL_ATTRIBUTION, NMT_REAL_ID, PRESETS};
+use scalefit_core::presets::{Preset, NMT_REAL_ATTRIBUTION, NMT_REAL_ID, PRESETS};
 use wasm_bindgen::JsCast;
 
 use crate::app::Ctx;
 use crate::components::data_table::DataTable;
-use crate::components::results::symbol;
 use crate::dom;
 use crate::format::exponent;
+use crate::markup::Html;
 use crate::view_model::{self, Level};
 use crate::workspace::{anchor_of, Source, CUSTOM_ID};
 
@@ -220,69 +220,82 @@ fn PresetCard(ctx: Ctx) -> impl IntoView {
     let anchor_m = Signal::derive(move || anchor.get().map(|a| a.m));
     let anchor_err = Signal::derive(move || anchor.get().map(|a| a.error));
     let anchor_size = Signal::derive(move || anchor.get().and_then(|a| a.model_size));
+    let card = Memo::new(move |_| preset.get().map(preset_card_html).unwrap_or_default());
+    let unit = move || preset.get().map(|p| p.unit);
     view! {
-        {move || {
-            preset
-                .get()
-                .map(|p| {
-                    view! {
-                        <div class="preset-card" aria-live="polite">
-                            <h3>{p.domain}</h3>
-                            <dl class="facts">
-                                <dt>"Metric"</dt>
-                                <dd>{p.metric}</dd>
-                                <dt>{symbol("β_g")}</dt>
-                                <dd class="num">{exponent(p.beta_g)}</dd>
-                                <dt>{symbol("β_p")}</dt>
-                                <dd class="num">{p.beta_p.map(exponent).unwrap_or_else(|| "n/a".into())}</dd>
-                                <dt>"Reported"</dt>
-                                <dd>{p.trend}</dd>
-                            </dl>
-                            <p class="explanation">{p.explanation}</p>
-                            <p class="citation">"Source: " <cite>{p.citation()}</cite></p>
-                        </div>
-                        <fieldset class="anchor">
-                            <legend>"Your current point"</legend>
-                            <p class="hint">
-                                "Projections are relative to where you are now: the preset's exponent through your current data size and error. Prefilled with an illustrative point in "
-                                {p.unit}
-                                "."
-                            </p>
-                            <div class="grid-3">
-                                <NumberField
-                                    id="anchor-m"
-                                    label="Data size m".to_string()
-                                    kind="text"
-                                    value=anchor_m
-                                    on_commit=on_m
-                                />
-                                <NumberField
-                                    id="anchor-error"
-                                    label=Signal::derive(move || {
-                                        if ctx.ws.with(|w| w.state.metric == Metric::Accuracy) {
-                                            "Accuracy".to_string()
-                                        } else {
-                                            "Error".to_string()
-                                        }
-                                    })
-                                    kind="text"
-                                    value=anchor_err
-                                    on_commit=on_err
-                                />
-                                <NumberField
-                                    id="anchor-model-size"
-                                    label="Model size".to_string()
-                                    kind="text"
-                                    placeholder="optional"
-                                    value=anchor_size
-                                    on_commit=on_size
-                                />
-                            </div>
-                        </fieldset>
-                    }
-                })
-        }}
+        <div class="slot" inner_html=card></div>
+        <Show when=move || preset.get().is_some()>
+            <fieldset class="anchor">
+                <legend>"Your current point"</legend>
+                <p class="hint">
+                    "Projections are relative to where you are now: the preset's exponent through your current data size and error. Prefilled with an illustrative point in "
+                    {unit}
+                    "."
+                </p>
+                <div class="grid-3">
+                    <NumberField
+                        id="anchor-m"
+                        label="Data size m".to_string()
+                        kind="text"
+                        value=anchor_m
+                        on_commit=on_m
+                    />
+                    <NumberField
+                        id="anchor-error"
+                        label=Signal::derive(move || {
+                            if ctx.ws.with(|w| w.state.metric == Metric::Accuracy) {
+                                "Accuracy".to_string()
+                            } else {
+                                "Error".to_string()
+                            }
+                        })
+                        kind="text"
+                        value=anchor_err
+                        on_commit=on_err
+                    />
+                    <NumberField
+                        id="anchor-model-size"
+                        label="Model size".to_string()
+                        kind="text"
+                        placeholder="optional"
+                        value=anchor_size
+                        on_commit=on_size
+                    />
+                </div>
+            </fieldset>
+        </Show>
     }
+}
+
+/// What a paper preset is: its domain, metric, exponents, trend, explanation, source.
+fn preset_card_html(p: &Preset) -> String {
+    let mut h = Html::new();
+    h.el(
+        "<div class=\"preset-card\" aria-live=\"polite\"><h3>",
+        p.domain,
+        "</h3>",
+    )
+    .el(
+        "<dl class=\"facts\"><dt>Metric</dt><dd>",
+        p.metric,
+        "</dd><dt>",
+    )
+    .symbol("β_g")
+    .el("</dt><dd class=\"num\">", &exponent(p.beta_g), "</dd><dt>")
+    .symbol("β_p")
+    .el(
+        "</dt><dd class=\"num\">",
+        &p.beta_p.map(exponent).unwrap_or_else(|| "n/a".into()),
+        "</dd>",
+    )
+    .el("<dt>Reported</dt><dd>", p.trend, "</dd></dl>")
+    .el("<p class=\"explanation\">", p.explanation, "</p>")
+    .el(
+        "<p class=\"citation\">Source: <cite>",
+        &p.citation(),
+        "</cite></p></div>",
+    );
+    h.finish()
 }
 
 /// The attribution of the real NMT data, shown whenever they are.
