@@ -224,3 +224,46 @@ pub async fn deflate_raw(bytes: &[u8]) -> Option<Vec<u8>> {
     let buffer = JsFuture::from(response.array_buffer().ok()?).await.ok()?;
     Some(js_sys::Uint8Array::new(&buffer).to_vec())
 }
+
+fn element(id: &str) -> Option<web_sys::Element> {
+    window()?.document()?.get_element_by_id(id)
+}
+
+/// The `value` of form control `id` (input, select, textarea), if it exists.
+pub fn value(id: &str) -> Option<String> {
+    let el = element(id)?;
+    js_sys::Reflect::get(&el, &"value".into()).ok()?.as_string()
+}
+
+/// Sets the `value` of form control `id`.
+pub fn set_value(id: &str, v: &str) {
+    if let Some(el) = element(id) {
+        let _ = js_sys::Reflect::set(&el, &"value".into(), &v.into());
+    }
+}
+
+/// Sets the text of element `id` (if it differs: no needless DOM writes).
+pub fn set_text(id: &str, text: &str) {
+    if let Some(el) = element(id) {
+        if el.text_content().as_deref() != Some(text) {
+            el.set_text_content(Some(text));
+        }
+    }
+}
+
+/// Adds or removes a class of element `id`.
+pub fn set_class(id: &str, class: &str, on: bool) {
+    if let Some(el) = element(id) {
+        let _ = el.class_list().toggle_with_force(class, on);
+    }
+}
+
+/// Sets (or with `None` removes) an attribute of element `id`.
+pub fn set_attr(id: &str, name: &str, value: Option<&str>) {
+    if let Some(el) = element(id) {
+        let _ = match value {
+            Some(v) => el.set_attribute(name, v),
+            None => el.remove_attribute(name),
+        };
+    }
+}

@@ -5,7 +5,7 @@
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
-use scalefit_core::model::{Form, Loss, ModelChoice};
+use scalefit_core::model::{Loss, ModelChoice};
 use scalefit_core::parse::{Columns, Metric, Scale, MAX_BYTES};
 use scalefit_core::permalink::{Anchor, State};
 use scalefit_core::presets::{Preset, NMT_REAL_ATTRIBUTION, NMT_REAL_ID, PRESETS};
@@ -35,50 +35,49 @@ pub fn InputPanel(ctx: Ctx) -> impl IntoView {
                 <ColumnPicker ctx=ctx/>
                 <DataTable ctx=ctx/>
             </section>
-            <section class="card" aria-labelledby="model-heading">
-                <h2 id="model-heading">"Model and target"</h2>
-                <FitSettings ctx=ctx/>
-                <TargetField ctx=ctx/>
-                <AdvancedSettings ctx=ctx/>
-            </section>
+            <ModelCard ctx=ctx/>
         </aside>
     }
 }
 
-/// A labelled `<select>` whose options are fixed.
-#[component]
-fn Choice(
-    id: &'static str,
-    label: &'static str,
-    options: Vec<(&'static str, &'static str)>,
-    #[prop(into)] current: Signal<String>,
-    on_pick: Callback<String>,
-    #[prop(optional)] hint: Option<&'static str>,
-) -> impl IntoView {
-    view! {
-        <div class="field">
-            <label for=id>{label}</label>
-            <select id=id on:change=move |e| on_pick.run(event_target_value(&e))>
-                {options
-                    .into_iter()
-                    .map(|(v, l)| {
-                        view! {
-                            <option value=v prop:selected=move || current.get() == v>
-                                {l}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
-            {hint.map(|h| view! { <p class="hint">{h}</p> })}
-        </div>
+/// `<option>`s (values and labels escaped), `current` selected.
+fn options_html<'a>(
+    h: &mut Html,
+    options: impl IntoIterator<Item = (&'a str, &'a str)>,
+    current: &str,
+) {
+    for (value, label) in options {
+        h.tag("<option")
+            .attr("value", Some(value))
+            .tag(if value == current { " selected>" } else { ">" })
+            .text(label)
+            .tag("</option>");
     }
 }
 
 /// `#preset`: the user's data, the real NMT curves, or a domain of the paper.
 #[component]
 fn SourcePicker(ctx: Ctx) -> impl IntoView {
-    let current = move || ctx.ws.with(|w| w.source().id());
+    let html = Memo::new(move |_| {
+        let current = ctx.ws.with(|w| w.source().id());
+        let mut h = Html::new();
+        options_html(
+            &mut h,
+            [
+                (CUSTOM_ID, "Your own data"),
+                (NMT_REAL_ID, "Example: real NMT learning curves"),
+            ],
+            current,
+        );
+        h.tag("<optgroup label=\"Hestness et al. 2017 domains\">");
+        options_html(
+            &mut h,
+            PRESETS.iter().map(|p| (p.id, view_model::preset_label(p))),
+            current,
+        );
+        h.tag("</optgroup>");
+        h.finish()
+    });
     let pick = move |e: ev::Event| {
         let id = event_target_value(&e);
         ctx.ws.update(|w| w.select_source(&id));
@@ -86,48 +85,9 @@ fn SourcePicker(ctx: Ctx) -> impl IntoView {
     view! {
         <div class="field">
             <label for="preset">"Source"</label>
-            <select id="preset" on:change=pick>
-                <option value=CUSTOM_ID prop:selected=move || current() == CUSTOM_ID>
-                    "Your own data"
-                </option>
-                <option value=NMT_REAL_ID prop:selected=move || current() == NMT_REAL_ID>
-                    "Example: real NMT learning curves"
-                </option>
-                <optgroup label="Hestness et al. 2017 domains">
-                    {PRESETS
-                        .iter()
-                        .map(|p| {
-                            let id = p.id;
-                            view! {
-                                <option value=id prop:selected=move || current() == id>
-                                    {view_model::preset_label(p)}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </optgroup>
-            </select>
+            <select id="preset" on:change=pick inner_html=html></select>
         </div>
     }
-}
-
-/// Keeps an input showing `value` when it changes from elsewhere (a link, a preset),
-/// unless what the user typed already means the same: never rewrites a field while
-/// the user types `0.` or `1e`.
-fn follow<T: PartialEq + 'static>(
-    node: NodeRef<html::Input>,
-    value: impl Fn() -> T + 'static,
-    parse: impl Fn(&str) -> T + 'static,
-    show: impl Fn(&T) -> String + 'static,
-) {
-    Effect::new(move |_| {
-        let v = value();
-        if let Some(el) = node.get() {
-            if parse(&el.value()) != v {
-                el.set_value(&show(&v));
-            }
-        }
-    });
 }
 
 /// Parses a number field: `number` inputs hold plain numbers, `text` ones also
@@ -153,13 +113,12 @@ fn NumberField(
     #[prop(optional)] placeholder: &'static str,
     #[prop(optional, into)] hint: Option<Signal<String>>,
 ) -> impl IntoView {
-    let node = NodeRef::<html::Input>::new();
-    follow(
-        node,
-        move || value.get(),
-        move |s| parse_field(kind, s),
-        |v| view_model::field_text(*v),
-    );
+    Effect::new(move |_| {
+        let v = value.get();
+        follow(id, &|t| parse_field(kind, t) == v, &|| {
+            view_model::field_text(v)
+        });
+    });
     let hint_id = format!("{id}-hint");
     let described = hint.map(|_| hint_id.clone());
     view! {
@@ -167,7 +126,6 @@ fn NumberField(
             <label for=id>{move || label.get()}</label>
             <input
                 id=id
-                node_ref=node
                 type=kind
                 step=(kind == "number").then_some("any")
                 inputmode="decimal"
@@ -301,15 +259,13 @@ fn preset_card_html(p: &Preset) -> String {
 /// The attribution of the real NMT data, shown whenever they are.
 #[component]
 fn RealDataNote(ctx: Ctx) -> impl IntoView {
-    let shown = move || ctx.ws.with(|w| w.source() == Source::RealNmt);
+    let hidden = move || ctx.ws.with(|w| w.source() != Source::RealNmt);
     view! {
-        <Show when=shown>
-            <p class="attribution" id="nmt-attribution">
-                <strong>"Real data. "</strong>
-                {NMT_REAL_ATTRIBUTION}
-                " Rows with Training = 0 are held out and predicted by the backtest."
-            </p>
-        </Show>
+        <p class="attribution" id="nmt-attribution" hidden=hidden>
+            <strong>"Real data. "</strong>
+            {NMT_REAL_ATTRIBUTION}
+            " Rows with Training = 0 are held out and predicted by the backtest."
+        </p>
     }
 }
 
@@ -429,11 +385,12 @@ fn DataBox(ctx: Ctx) -> impl IntoView {
                 <span>"Measurements"</span>
                 <span class="hint">"paste, type, or drop a file"</span>
             </label>
-            <Show when=move || ctx.ws.with(|w| w.source().paper().is_some() && w.state.text.trim().is_empty())>
-                <p class="hint">
-                    "Paste your own measurements here to fit them; the domain's β_p then gives the model size. Your own data come back with the source “Your own data”."
-                </p>
-            </Show>
+            <p
+                class="hint"
+                hidden=move || ctx.ws.with(|w| w.source().paper().is_none() || !w.state.text.trim().is_empty())
+            >
+                "Paste your own measurements here to fit them; the domain's β_p then gives the model size. Your own data come back with the source “Your own data”."
+            </p>
             <textarea
                 id="data-input"
                 node_ref=area
@@ -483,19 +440,19 @@ fn DataBox(ctx: Ctx) -> impl IntoView {
 /// Every problem of the parse with its line; a click selects the line in the box.
 #[component]
 fn ProblemList(ctx: Ctx) -> impl IntoView {
-    let problems = Memo::new(move |_| {
+    let html = Memo::new(move |_| {
         if ctx.settled.with(|s| s.text.trim().is_empty()) {
-            return Vec::new();
+            return String::new();
         }
-        ctx.parsed.with(|p| {
-            p.problems
-                .iter()
-                .take(200)
-                .map(|pr| (pr.line, view_model::problem_text(pr.line, &pr.message)))
-                .collect::<Vec<_>>()
-        })
+        ctx.parsed.with(|p| problems_html(&p.problems))
     });
-    let select_line = move |line: usize| {
+    // The buttons carry their line; one listener serves them all.
+    let select_line = move |e: ev::MouseEvent| {
+        let line = dom::target::<web_sys::Element>(&e)
+            .and_then(|el| el.closest("[data-line]").ok().flatten())
+            .and_then(|el| el.get_attribute("data-line"))
+            .and_then(|l| l.parse::<usize>().ok());
+        let Some(line) = line else { return };
         let text = ctx.ws.with_untracked(|w| w.state.text.clone());
         let Some((a, b)) = view_model::line_span(&text, line) else {
             return;
@@ -510,69 +467,55 @@ fn ProblemList(ctx: Ctx) -> impl IntoView {
         }
     };
     view! {
-        <ul id="problems" class="problems" aria-label="Problems in the data">
-            {move || {
-                problems
-                    .get()
-                    .into_iter()
-                    .map(|(line, text)| {
-                        if line == 0 {
-                            view! { <li>{text}</li> }.into_any()
-                        } else {
-                            view! {
-                                <li>
-                                    <button
-                                        type="button"
-                                        class="link"
-                                        title="Select this line in the data"
-                                        on:click=move |_| select_line(line)
-                                    >
-                                        {text}
-                                    </button>
-                                </li>
-                            }
-                                .into_any()
-                        }
-                    })
-                    .collect_view()
-            }}
-        </ul>
+        <ul id="problems" class="problems" aria-label="Problems in the data" on:click=select_line inner_html=html></ul>
     }
+}
+
+/// The problem list's items (at most 200): a button selecting the line where there is one.
+fn problems_html(problems: &[scalefit_core::parse::Problem]) -> String {
+    let mut h = Html::new();
+    for pr in problems.iter().take(200) {
+        let text = view_model::problem_text(pr.line, &pr.message);
+        if pr.line == 0 {
+            h.el("<li>", &text, "</li>");
+        } else {
+            h.tag(
+                "<li><button type=\"button\" class=\"link\" title=\"Select this line in the data\"",
+            )
+            .attr("data-line", Some(&pr.line.to_string()))
+            .el(">", &text, "</button></li>");
+        }
+    }
+    h.finish()
 }
 
 /// `#series`: which curve of a file with several.
 #[component]
 fn SeriesPicker(ctx: Ctx) -> impl IntoView {
-    let groups = Memo::new(move |_| ctx.parsed.with(|p| p.groups.clone()));
-    let current = Memo::new(move |_| ctx.parsed.with(|p| p.group.clone().unwrap_or_default()));
+    let html = Memo::new(move |_| {
+        ctx.parsed.with(|p| {
+            let mut h = Html::new();
+            let current = p.group.as_deref().unwrap_or_default();
+            options_html(
+                &mut h,
+                p.groups.iter().map(|g| (g.as_str(), g.as_str())),
+                current,
+            );
+            h.finish()
+        })
+    });
     view! {
-        <Show when=move || !groups.with(Vec::is_empty)>
-            <div class="field">
-                <label for="series">"Series"</label>
-                <select
-                    id="series"
-                    on:change=move |e| {
-                        let g = event_target_value(&e);
-                        ctx.ws.update(|w| w.state.group = Some(g));
-                    }
-                >
-                    {move || {
-                        groups
-                            .get()
-                            .into_iter()
-                            .map(|g| {
-                                let (v, value, text) = (g.clone(), g.clone(), g);
-                                view! {
-                                    <option value=value prop:selected=move || current.get() == v>
-                                        {text}
-                                    </option>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </select>
-            </div>
-        </Show>
+        <div class="field" hidden=move || html.with(String::is_empty)>
+            <label for="series">"Series"</label>
+            <select
+                id="series"
+                on:change=move |e| {
+                    let g = event_target_value(&e);
+                    ctx.ws.update(|w| w.state.group = Some(g));
+                }
+                inner_html=html
+            ></select>
+        </div>
     }
 }
 
@@ -614,8 +557,28 @@ impl Role {
 /// One column role's select.
 #[component]
 fn ColumnSelect(ctx: Ctx, id: &'static str, label: &'static str, role: Role) -> impl IntoView {
-    let options = Memo::new(move |_| ctx.parsed.with(view_model::column_options));
-    let current = Memo::new(move |_| ctx.parsed.with(|p| role.get(&p.columns)));
+    let html = Memo::new(move |_| {
+        ctx.parsed.with(|p| {
+            let current = role
+                .get(&p.columns)
+                .map(|i| i.to_string())
+                .unwrap_or_default();
+            let options: Vec<(String, String)> = view_model::column_options(p)
+                .into_iter()
+                .map(|(i, name)| (i.to_string(), name))
+                .collect();
+            let mut h = Html::new();
+            if role.optional() {
+                options_html(&mut h, [("", "none")], &current);
+            }
+            options_html(
+                &mut h,
+                options.iter().map(|(v, l)| (v.as_str(), l.as_str())),
+                &current,
+            );
+            h.finish()
+        })
+    });
     let pick = move |e: ev::Event| {
         let v = event_target_value(&e).parse::<usize>().ok();
         let mut cols = ctx.parsed.with_untracked(|p| p.columns.clone());
@@ -630,30 +593,7 @@ fn ColumnSelect(ctx: Ctx, id: &'static str, label: &'static str, role: Role) -> 
     view! {
         <div class="field">
             <label for=id>{label}</label>
-            <select id=id on:change=pick>
-                {role
-                    .optional()
-                    .then(|| {
-                        view! {
-                            <option value="" prop:selected=move || current.get().is_none()>
-                                "none"
-                            </option>
-                        }
-                    })}
-                {move || {
-                    options
-                        .get()
-                        .into_iter()
-                        .map(|(i, name)| {
-                            view! {
-                                <option value=i.to_string() prop:selected=move || current.get() == Some(i)>
-                                    {name}
-                                </option>
-                            }
-                        })
-                        .collect_view()
-                }}
-            </select>
+            <select id=id on:change=pick inner_html=html></select>
         </div>
     }
 }
@@ -697,202 +637,253 @@ fn ColumnPicker(ctx: Ctx) -> impl IntoView {
     }
 }
 
-/// Metric, scale, model form and loss.
+/// The "Model and target" card: metric, scale, model form, loss, target and the
+/// advanced settings (bootstrap count, seed, held parameters).
+///
+/// Its markup is static; one listener reads every control (by id) into the workspace,
+/// and one effect writes the workspace back into the controls, their labels and
+/// hints. A field is only rewritten when what it holds means something else, so
+/// typing `0.` or `1e` is never disturbed.
 #[component]
-fn FitSettings(ctx: Ctx) -> impl IntoView {
-    let metric = Signal::derive(move || ctx.ws.with(|w| w.state.metric.id().to_string()));
-    let scale = Signal::derive(move || {
-        ctx.ws.with(|w| {
-            match w.state.scale {
-                Scale::Auto => "auto",
-                Scale::Fraction => "fraction",
-                Scale::Percent => "percent",
+fn ModelCard(ctx: Ctx) -> impl IntoView {
+    Effect::new(move |_| {
+        let (metric, scale, model, loss, target, boot, seed, fixed) = ctx.ws.with(|w| {
+            let s = &w.state;
+            (
+                s.metric,
+                scale_id(s.scale),
+                s.model.id(),
+                s.loss.id(),
+                s.target,
+                s.bootstrap,
+                s.seed,
+                s.fixed.clone(),
+            )
+        });
+        let note = ctx
+            .settled
+            .with(|s| ctx.parsed.with(|p| view_model::target_note(s, p.percent)));
+        for (id, v) in [
+            ("metric", metric.id()),
+            ("scale", scale),
+            ("model", model),
+            ("loss", loss),
+        ] {
+            if dom::value(id).is_some_and(|cur| cur != v) {
+                dom::set_value(id, v);
             }
-            .to_string()
-        })
-    });
-    let model = Signal::derive(move || ctx.ws.with(|w| w.state.model.id().to_string()));
-    let loss = Signal::derive(move || ctx.ws.with(|w| w.state.loss.id().to_string()));
-    let mut models = vec![("auto", "auto (AICc)")];
-    models.extend(Form::ALL.iter().map(|f| (f.id(), f.formula_label())));
-    view! {
-        <div class="grid-2">
-            <Choice
-                id="metric"
-                label="Metric"
-                options=vec![("error", "error"), ("accuracy", "accuracy")]
-                current=metric
-                on_pick=Callback::new(move |v: String| {
-                    if let Some(m) = Metric::from_id(&v) {
-                        ctx.ws.update(|w| w.state.metric = m);
-                    }
-                })
-            />
-            <Choice
-                id="scale"
-                label="Values are"
-                options=vec![("auto", "auto"), ("fraction", "fractions 0–1"), ("percent", "percent 0–100")]
-                current=scale
-                on_pick=Callback::new(move |v: String| {
-                    let s = match v.as_str() {
-                        "fraction" => Scale::Fraction,
-                        "percent" => Scale::Percent,
-                        _ => Scale::Auto,
-                    };
-                    ctx.ws.update(|w| w.state.scale = s);
-                })
-            />
-            <Choice
-                id="model"
-                label="Model"
-                options=models
-                current=model
-                on_pick=Callback::new(move |v: String| {
-                    if let Some(m) = ModelChoice::from_id(&v) {
-                        ctx.ws.update(|w| w.state.model = m);
-                    }
-                })
-            />
-            <Choice
-                id="loss"
-                label="Loss"
-                options=vec![("log", "log (relative)"), ("linear", "linear")]
-                current=loss
-                on_pick=Callback::new(move |v: String| {
-                    if let Some(l) = Loss::from_id(&v) {
-                        ctx.ws.update(|w| w.state.loss = l);
-                    }
-                })
-            />
-        </div>
-    }
-}
-
-/// Labels of the forms in the `#model` select.
-trait FormLabel {
-    fn formula_label(self) -> &'static str;
-}
-
-impl FormLabel for Form {
-    fn formula_label(self) -> &'static str {
-        match self {
-            Form::Power => "power",
-            Form::PowerFloor => "power-floor",
-            Form::ThreeRegion => "three-region",
         }
-    }
-}
-
-/// `#target`: an error or an accuracy, as `#metric` says.
-#[component]
-fn TargetField(ctx: Ctx) -> impl IntoView {
-    let value = Signal::derive(move || ctx.ws.with(|w| w.state.target));
-    let label = Signal::derive(move || {
-        if ctx.ws.with(|w| w.state.metric == Metric::Accuracy) {
-            "Target accuracy".to_string()
-        } else {
-            "Target error".to_string()
+        follow("target", &|t| parse_field("number", t) == target, &|| {
+            view_model::field_text(target)
+        });
+        follow(
+            "bootstrap",
+            &|t| parse_field("number", t) == Some(f64::from(boot)),
+            &|| boot.to_string(),
+        );
+        follow(
+            "seed",
+            &|t| t.trim().parse::<u64>().ok() == Some(seed),
+            &|| seed.to_string(),
+        );
+        if follow(
+            "fixed",
+            &|t| view_model::parse_fixed(t).ok().as_ref() == Some(&fixed),
+            &|| view_model::format_fixed(&fixed),
+        ) {
+            show_fixed_error(None);
         }
+        let accuracy = metric == Metric::Accuracy;
+        dom::set_text(
+            "target-label",
+            if accuracy {
+                "Target accuracy"
+            } else {
+                "Target error"
+            },
+        );
+        dom::set_text(
+            "target-hint",
+            note.as_deref().unwrap_or(
+                "The data and model size that reach it are projected with 95% intervals.",
+            ),
+        );
     });
-    let hint = Signal::derive(move || {
-        ctx.settled
-            .with(|s| ctx.parsed.with(|p| view_model::target_note(s, p.percent)))
-            .unwrap_or_else(|| {
-                "The data and model size that reach it are projected with 95% intervals.".into()
-            })
-    });
-    view! {
-        <div class="target-field">
-            <NumberField
-                id="target"
-                label=label
-                value=value
-                placeholder="e.g. 0.25"
-                hint=hint
-                on_commit=Callback::new(move |v: Option<f64>| ctx.ws.update(|w| w.state.target = v))
-            />
-        </div>
-    }
-}
-
-/// Bootstrap count, seed and held parameters.
-#[component]
-fn AdvancedSettings(ctx: Ctx) -> impl IntoView {
-    let boot = Signal::derive(move || ctx.ws.with(|w| Some(f64::from(w.state.bootstrap))));
-    let on_boot = Callback::new(move |v: Option<f64>| {
-        if let Some(v) = v.filter(|v| *v >= 0.0) {
-            let n = v.round().min(crate::app::MAX_BOOTSTRAP as f64) as u32;
-            ctx.ws.update(|w| w.state.bootstrap = n);
+    let on_input = move |e: ev::Event| {
+        let Some(el) = dom::target::<web_sys::Element>(&e) else {
+            return;
+        };
+        let Some(v) = dom::value(&el.id()) else {
+            return;
+        };
+        match el.id().as_str() {
+            "metric" => {
+                if let Some(m) = Metric::from_id(&v) {
+                    ctx.ws.update(|w| w.state.metric = m);
+                }
+            }
+            "scale" => {
+                let s = match v.as_str() {
+                    "fraction" => Scale::Fraction,
+                    "percent" => Scale::Percent,
+                    _ => Scale::Auto,
+                };
+                ctx.ws.update(|w| w.state.scale = s);
+            }
+            "model" => {
+                if let Some(m) = ModelChoice::from_id(&v) {
+                    ctx.ws.update(|w| w.state.model = m);
+                }
+            }
+            "loss" => {
+                if let Some(l) = Loss::from_id(&v) {
+                    ctx.ws.update(|w| w.state.loss = l);
+                }
+            }
+            "target" => {
+                let t = parse_field("number", &v);
+                ctx.ws.update(|w| w.state.target = t);
+            }
+            "bootstrap" => {
+                if let Some(n) = parse_field("number", &v).filter(|n| *n >= 0.0) {
+                    let n = n.round().min(crate::app::MAX_BOOTSTRAP as f64) as u32;
+                    ctx.ws.update(|w| w.state.bootstrap = n);
+                }
+            }
+            "seed" => {
+                if let Ok(n) = v.trim().parse::<u64>() {
+                    ctx.ws.update(|w| w.state.seed = n);
+                }
+            }
+            "fixed" => match view_model::parse_fixed(&v) {
+                Ok(f) => {
+                    show_fixed_error(None);
+                    ctx.ws.update(|w| w.state.fixed = f);
+                }
+                Err(msg) => show_fixed_error(Some(&msg)),
+            },
+            _ => {}
         }
-    });
-    let seed_node = NodeRef::<html::Input>::new();
-    follow(
-        seed_node,
-        move || Some(ctx.ws.with(|w| w.state.seed)),
-        |t| t.trim().parse::<u64>().ok(),
-        |v| v.map(|v| v.to_string()).unwrap_or_default(),
-    );
-    let fixed_node = NodeRef::<html::Input>::new();
-    let fixed_error = RwSignal::new(None::<String>);
-    follow(
-        fixed_node,
-        move || Some(ctx.ws.with(|w| w.state.fixed.clone())),
-        |t| view_model::parse_fixed(t).ok(),
-        |v| view_model::format_fixed(v.as_deref().unwrap_or_default()),
-    );
+    };
     view! {
-        <details class="advanced">
-            <summary>"Advanced"</summary>
+        <section class="card" aria-labelledby="model-heading" on:input=on_input>
+            <h2 id="model-heading">"Model and target"</h2>
             <div class="grid-2">
-                <NumberField
-                    id="bootstrap"
-                    label="Bootstrap resamples".to_string()
-                    value=boot
-                    on_commit=on_boot
-                    hint="0 turns intervals off; at most 20000.".to_string()
-                />
                 <div class="field">
-                    <label for="seed">"Seed"</label>
-                    <input
-                        id="seed"
-                        type="text"
-                        inputmode="numeric"
-                        autocomplete="off"
-                        node_ref=seed_node
-                        on:input=move |e| {
-                            if let Ok(v) = event_target_value(&e).trim().parse::<u64>() {
-                                ctx.ws.update(|w| w.state.seed = v);
-                            }
-                        }
-                    />
-                    <p class="hint">"Same seed, same intervals (the permalink carries it)."</p>
+                    <label for="metric">"Metric"</label>
+                    <select id="metric">
+                        <option value="error">"error"</option>
+                        <option value="accuracy">"accuracy"</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="scale">"Values are"</label>
+                    <select id="scale">
+                        <option value="auto">"auto"</option>
+                        <option value="fraction">"fractions 0–1"</option>
+                        <option value="percent">"percent 0–100"</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="model">"Model"</label>
+                    <select id="model">
+                        <option value="auto">"auto (AICc)"</option>
+                        <option value="power">"power"</option>
+                        <option value="power-floor">"power-floor"</option>
+                        <option value="three-region">"three-region"</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="loss">"Loss"</label>
+                    <select id="loss">
+                        <option value="log">"log (relative)"</option>
+                        <option value="linear">"linear"</option>
+                    </select>
                 </div>
             </div>
-            <div class="field">
-                <label for="fixed">"Hold parameters"</label>
-                <input
-                    id="fixed"
-                    type="text"
-                    autocomplete="off"
-                    spellcheck="false"
-                    placeholder="e.g. gamma=0.3, beta_g=-0.5"
-                    aria-describedby="fixed-hint"
-                    aria-invalid=move || fixed_error.with(Option::is_some).then_some("true")
-                    node_ref=fixed_node
-                    on:input=move |e| {
-                        match view_model::parse_fixed(&event_target_value(&e)) {
-                            Ok(f) => {
-                                fixed_error.set(None);
-                                ctx.ws.update(|w| w.state.fixed = f);
-                            }
-                            Err(msg) => fixed_error.set(Some(msg)),
-                        }
-                    }
-                />
-                <p class="hint" id="fixed-hint" class:invalid=move || fixed_error.with(Option::is_some)>
-                    {move || fixed_error.get().unwrap_or_else(|| "Parameters held at a value instead of fitted (alpha, beta_g, gamma, eps0, m0).".into())}
-                </p>
+            <div class="target-field">
+                <div class="field">
+                    <label for="target" id="target-label">"Target error"</label>
+                    <input
+                        id="target"
+                        type="number"
+                        step="any"
+                        inputmode="decimal"
+                        autocomplete="off"
+                        spellcheck="false"
+                        placeholder="e.g. 0.25"
+                        aria-describedby="target-hint"
+                    />
+                    <p class="hint" id="target-hint"></p>
+                </div>
             </div>
-        </details>
+            <details class="advanced">
+                <summary>"Advanced"</summary>
+                <div class="grid-2">
+                    <div class="field">
+                        <label for="bootstrap">"Bootstrap resamples"</label>
+                        <input
+                            id="bootstrap"
+                            type="number"
+                            step="any"
+                            inputmode="decimal"
+                            autocomplete="off"
+                            spellcheck="false"
+                            aria-describedby="bootstrap-hint"
+                        />
+                        <p class="hint" id="bootstrap-hint">"0 turns intervals off; at most 20000."</p>
+                    </div>
+                    <div class="field">
+                        <label for="seed">"Seed"</label>
+                        <input id="seed" type="text" inputmode="numeric" autocomplete="off"/>
+                        <p class="hint">"Same seed, same intervals (the permalink carries it)."</p>
+                    </div>
+                </div>
+                <div class="field">
+                    <label for="fixed">"Hold parameters"</label>
+                    <input
+                        id="fixed"
+                        type="text"
+                        autocomplete="off"
+                        spellcheck="false"
+                        placeholder="e.g. gamma=0.3, beta_g=-0.5"
+                        aria-describedby="fixed-hint"
+                    />
+                    <p class="hint" id="fixed-hint">{FIXED_HINT}</p>
+                </div>
+            </details>
+        </section>
+    }
+}
+
+/// What `#fixed-hint` says while the held parameters parse.
+const FIXED_HINT: &str =
+    "Parameters held at a value instead of fitted (alpha, beta_g, gamma, eps0, m0).";
+
+/// `#fixed`'s error, if any, in its hint and `aria-invalid`.
+fn show_fixed_error(msg: Option<&str>) {
+    dom::set_text("fixed-hint", msg.unwrap_or(FIXED_HINT));
+    dom::set_class("fixed-hint", "invalid", msg.is_some());
+    dom::set_attr("fixed", "aria-invalid", msg.is_some().then_some("true"));
+}
+
+/// The `#scale` option of a scale.
+fn scale_id(s: Scale) -> &'static str {
+    match s {
+        Scale::Auto => "auto",
+        Scale::Fraction => "fraction",
+        Scale::Percent => "percent",
+    }
+}
+
+/// Rewrites control `id` with `text()` unless what it holds already `means` the
+/// workspace's value (never while the user types `0.` or `1e`). Whether it wrote.
+fn follow(id: &str, means: &dyn Fn(&str) -> bool, text: &dyn Fn() -> String) -> bool {
+    match dom::value(id) {
+        Some(cur) if !means(&cur) => {
+            dom::set_value(id, &text());
+            true
+        }
+        _ => false,
     }
 }
