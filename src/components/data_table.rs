@@ -72,12 +72,15 @@ pub fn DataTable(ctx: Ctx) -> impl IntoView {
     let head = NodeRef::<html::Tr>::new();
     let body = NodeRef::<html::Tbody>::new();
     Effect::new(move |_| {
-        if !open.get() {
-            return;
-        }
         let (Some(head), Some(body)) = (head.get(), body.get()) else {
             return;
         };
+        // Rows exist only while the table is open: a long log would otherwise cost
+        // thousands of inputs nobody looks at.
+        if !open.get() {
+            body.set_inner_html("");
+            return;
+        }
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
             return;
         };
@@ -89,43 +92,39 @@ pub fn DataTable(ctx: Ctx) -> impl IntoView {
         });
     });
     view! {
-        <Show when=shown>
-            <details
-                class="data-table"
-                on:toggle=move |e| {
-                    let is_open = dom::target::<Element>(&e)
-                        .is_some_and(|el| el.has_attribute("open"));
-                    open.set(is_open);
-                }
-            >
-                <summary>
-                    "Table "
-                    <span class="hint">{move || format!("({} rows)", row_count())}</span>
-                </summary>
-                // Built only while open: a long log would otherwise cost thousands of
-                // inputs nobody looks at.
-                <Show when=move || open.get()>
-                    <div class="table-scroll">
-                        <table class="edit-table">
-                            <thead>
-                                <tr node_ref=head></tr>
-                            </thead>
-                            <tbody node_ref=body on:change=edit on:click=delete></tbody>
-                        </table>
-                    </div>
-                    <p class="hint">
-                        {move || {
-                            let hidden = model.with(|m| m.hidden);
-                            (hidden > 0).then(|| format!("{hidden} more rows are in the text box. "))
-                        }}
-                        "Edits are written back into the text."
-                    </p>
-                    <button id="add-row" type="button" class="btn btn-small" on:click=add>
-                        "Add row"
-                    </button>
-                </Show>
-            </details>
-        </Show>
+        <details
+            class="data-table"
+            hidden=move || !shown()
+            on:toggle=move |e| {
+                let is_open = dom::target::<Element>(&e)
+                    .is_some_and(|el| el.has_attribute("open"));
+                open.set(is_open);
+            }
+        >
+            <summary>
+                "Table "
+                <span class="hint">{move || format!("({} rows)", row_count())}</span>
+            </summary>
+            <div class="table-scroll">
+                <table class="edit-table">
+                    <thead>
+                        <tr node_ref=head></tr>
+                    </thead>
+                    <tbody node_ref=body on:change=edit on:click=delete></tbody>
+                </table>
+            </div>
+            <p class="hint">
+                {move || {
+                    // Only an open table builds its model.
+                    let hidden = if open.get() { model.with(|m| m.hidden) } else { 0 };
+                    (hidden > 0).then(|| format!("{hidden} more rows are in the text box. "))
+                }}
+                "Edits are written back into the text."
+            </p>
+            <button id="add-row" type="button" class="btn btn-small" on:click=add>
+                "Add row"
+            </button>
+        </details>
     }
 }
 

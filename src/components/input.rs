@@ -7,7 +7,7 @@ use leptos::html;
 use leptos::prelude::*;
 use scalefit_core::model::{Loss, ModelChoice};
 use scalefit_core::parse::{Columns, Metric, Scale, MAX_BYTES};
-use scalefit_core::permalink::{Anchor, State};
+use scalefit_core::permalink::State;
 use scalefit_core::presets::{Preset, NMT_REAL_ATTRIBUTION, NMT_REAL_ID, PRESETS};
 use wasm_bindgen::JsCast;
 
@@ -100,128 +100,82 @@ fn parse_field(kind: &str, s: &str) -> Option<f64> {
     }
 }
 
-/// A labelled number field committing its parsed value on every keystroke.
-#[component]
-fn NumberField(
-    id: &'static str,
-    #[prop(into)] label: Signal<String>,
-    #[prop(into)] value: Signal<Option<f64>>,
-    on_commit: Callback<Option<f64>>,
-    /// `number` (plain numbers) or `text` (also `134M`, `2^27`).
-    #[prop(default = "number")]
-    kind: &'static str,
-    #[prop(optional)] placeholder: &'static str,
-    #[prop(optional, into)] hint: Option<Signal<String>>,
-) -> impl IntoView {
-    Effect::new(move |_| {
-        let v = value.get();
-        follow(id, &|t| parse_field(kind, t) == v, &|| {
-            view_model::field_text(v)
-        });
-    });
-    let hint_id = format!("{id}-hint");
-    let described = hint.map(|_| hint_id.clone());
-    view! {
-        <div class="field">
-            <label for=id>{move || label.get()}</label>
-            <input
-                id=id
-                type=kind
-                step=(kind == "number").then_some("any")
-                inputmode="decimal"
-                autocomplete="off"
-                spellcheck="false"
-                placeholder=placeholder
-                aria-describedby=described
-                on:input=move |e| on_commit.run(parse_field(kind, &event_target_value(&e)))
-            />
-            {hint.map(|h| view! { <p class="hint" id=hint_id>{move || h.get()}</p> })}
-        </div>
-    }
-}
-
 /// The card of a paper preset: what it is, its exponents, its source, and the anchor
-/// of the relative projection.
+/// of the relative projection (the three fields work like the model card's).
 #[component]
 fn PresetCard(ctx: Ctx) -> impl IntoView {
     let preset = Memo::new(move |_| ctx.ws.with(|w| w.source().paper()));
-    let anchor = Memo::new(move |_| ctx.ws.with(|w| w.anchor()));
-    let set_anchor = move |f: fn(&mut Anchor, Option<f64>) -> bool| {
-        Callback::new(move |v: Option<f64>| {
-            ctx.ws.update(|w| {
-                if let Some(mut a) = anchor_of(&w.state) {
-                    if f(&mut a, v) {
-                        w.state.anchor = Some(a);
-                    }
-                }
-            })
-        })
-    };
-    let on_m = set_anchor(|a, v| match v {
-        Some(v) => {
-            a.m = v;
-            true
-        }
-        None => false,
-    });
-    let on_err = set_anchor(|a, v| match v {
-        Some(v) => {
-            a.error = v;
-            true
-        }
-        None => false,
-    });
-    let on_size = set_anchor(|a, v| {
-        a.model_size = v;
-        true
-    });
-    let anchor_m = Signal::derive(move || anchor.get().map(|a| a.m));
-    let anchor_err = Signal::derive(move || anchor.get().map(|a| a.error));
-    let anchor_size = Signal::derive(move || anchor.get().and_then(|a| a.model_size));
     let card = Memo::new(move |_| preset.get().map(preset_card_html).unwrap_or_default());
-    let unit = move || preset.get().map(|p| p.unit);
+    Effect::new(move |_| {
+        let (anchor, accuracy) = ctx
+            .ws
+            .with(|w| (w.anchor(), w.state.metric == Metric::Accuracy));
+        let Some(a) = anchor else { return };
+        for (id, v) in [
+            ("anchor-m", Some(a.m)),
+            ("anchor-error", Some(a.error)),
+            ("anchor-model-size", a.model_size),
+        ] {
+            follow(id, &|t| parse_field("text", t) == v, &|| {
+                view_model::field_text(v)
+            });
+        }
+        dom::set_text(
+            "anchor-error-label",
+            if accuracy { "Accuracy" } else { "Error" },
+        );
+        dom::set_text("anchor-unit", preset.get().map_or("", |p| p.unit));
+    });
+    let on_input = move |e: ev::Event| {
+        let Some(el) = dom::target::<web_sys::HtmlInputElement>(&e) else {
+            return;
+        };
+        let v = parse_field("text", &el.value());
+        let id = el.id();
+        ctx.ws.update(|w| {
+            let Some(mut a) = anchor_of(&w.state) else {
+                return;
+            };
+            match (id.as_str(), v) {
+                ("anchor-m", Some(v)) => a.m = v,
+                ("anchor-error", Some(v)) => a.error = v,
+                ("anchor-model-size", v) => a.model_size = v,
+                _ => return,
+            }
+            w.state.anchor = Some(a);
+        });
+    };
     view! {
         <div class="slot" inner_html=card></div>
-        <Show when=move || preset.get().is_some()>
-            <fieldset class="anchor">
-                <legend>"Your current point"</legend>
-                <p class="hint">
-                    "Projections are relative to where you are now: the preset's exponent through your current data size and error. Prefilled with an illustrative point in "
-                    {unit}
-                    "."
-                </p>
-                <div class="grid-3">
-                    <NumberField
-                        id="anchor-m"
-                        label="Data size m".to_string()
-                        kind="text"
-                        value=anchor_m
-                        on_commit=on_m
-                    />
-                    <NumberField
-                        id="anchor-error"
-                        label=Signal::derive(move || {
-                            if ctx.ws.with(|w| w.state.metric == Metric::Accuracy) {
-                                "Accuracy".to_string()
-                            } else {
-                                "Error".to_string()
-                            }
-                        })
-                        kind="text"
-                        value=anchor_err
-                        on_commit=on_err
-                    />
-                    <NumberField
+        <fieldset class="anchor" hidden=move || preset.with(Option::is_none) on:input=on_input>
+            <legend>"Your current point"</legend>
+            <p class="hint">
+                "Projections are relative to where you are now: the preset's exponent through your current data size and error. Prefilled with an illustrative point in "
+                <span id="anchor-unit"></span>
+                "."
+            </p>
+            <div class="grid-3">
+                <div class="field">
+                    <label for="anchor-m">"Data size m"</label>
+                    <input id="anchor-m" type="text" inputmode="decimal" autocomplete="off" spellcheck="false"/>
+                </div>
+                <div class="field">
+                    <label for="anchor-error" id="anchor-error-label">"Error"</label>
+                    <input id="anchor-error" type="text" inputmode="decimal" autocomplete="off" spellcheck="false"/>
+                </div>
+                <div class="field">
+                    <label for="anchor-model-size">"Model size"</label>
+                    <input
                         id="anchor-model-size"
-                        label="Model size".to_string()
-                        kind="text"
+                        type="text"
+                        inputmode="decimal"
+                        autocomplete="off"
+                        spellcheck="false"
                         placeholder="optional"
-                        value=anchor_size
-                        on_commit=on_size
                     />
                 </div>
-            </fieldset>
-        </Show>
+            </div>
+        </fieldset>
     }
 }
 
@@ -606,34 +560,31 @@ fn ColumnPicker(ctx: Ctx) -> impl IntoView {
     };
     let overridden = move || ctx.ws.with(|w| w.state.columns.is_some());
     view! {
-        <Show when=shown>
-            <details class="columns" open=overridden>
-                <summary>
-                    "Columns"
-                    <span class="hint">{move || if overridden() { " (set by you)" } else { " (detected)" }}</span>
-                </summary>
-                <div class="grid-2">
-                    <ColumnSelect ctx=ctx id="col-size" label="Training-set size" role=Role::Size/>
-                    <ColumnSelect ctx=ctx id="col-error" label="Error / accuracy" role=Role::Error/>
-                    <ColumnSelect ctx=ctx id="col-model-size" label="Model size" role=Role::ModelSize/>
-                    <ColumnSelect ctx=ctx id="col-group" label="Series" role=Role::Group/>
-                    <ColumnSelect ctx=ctx id="col-held-out" label="Train / held-out flag" role=Role::HeldOut/>
-                </div>
-                <Show when=overridden>
-                    <button
-                        id="columns-auto"
-                        type="button"
-                        class="btn btn-small"
-                        on:click=move |_| ctx.ws.update(|w| {
-                            w.state.columns = None;
-                            w.state.group = None;
-                        })
-                    >
-                        "Detect columns again"
-                    </button>
-                </Show>
-            </details>
-        </Show>
+        <details class="columns" open=overridden hidden=move || !shown()>
+            <summary>
+                "Columns"
+                <span class="hint">{move || if overridden() { " (set by you)" } else { " (detected)" }}</span>
+            </summary>
+            <div class="grid-2">
+                <ColumnSelect ctx=ctx id="col-size" label="Training-set size" role=Role::Size/>
+                <ColumnSelect ctx=ctx id="col-error" label="Error / accuracy" role=Role::Error/>
+                <ColumnSelect ctx=ctx id="col-model-size" label="Model size" role=Role::ModelSize/>
+                <ColumnSelect ctx=ctx id="col-group" label="Series" role=Role::Group/>
+                <ColumnSelect ctx=ctx id="col-held-out" label="Train / held-out flag" role=Role::HeldOut/>
+            </div>
+            <button
+                id="columns-auto"
+                type="button"
+                class="btn btn-small"
+                hidden=move || !overridden()
+                on:click=move |_| ctx.ws.update(|w| {
+                    w.state.columns = None;
+                    w.state.group = None;
+                })
+            >
+                "Detect columns again"
+            </button>
+        </details>
     }
 }
 

@@ -60,6 +60,25 @@ test('each paper preset shows its beta_g and beta_p and draws the learning curve
   }
 });
 
+test('the anchor fields move the projection as the CLI\'s --anchor does, and follow the metric', async (t) => {
+  const want = await cli(['fit', '--preset', 'imagenet-top1', '--anchor', '2000000,0.3', '--target-error', '0.2', '--json', '--bootstrap', '0']);
+  const app = await env.open(t);
+  await app.select('#preset', 'imagenet-top1');
+  assert.equal(await app.page.locator('fieldset.anchor').isVisible(), true);
+  const prefilled = await app.page.locator('#anchor-m').inputValue();
+  assert.ok(Number.isFinite(Number(prefilled)), `#anchor-m is prefilled (${prefilled})`);
+  await app.fill('#target', '0.2');
+  await app.fill('#anchor-m', '2M');
+  await app.fill('#anchor-error', '0.3');
+  assertClose(await app.readValue('proj-data'), want.projection.data_size, 1e-6, '#proj-data from the anchor (2M, 0.3)');
+  assert.equal(await app.page.locator('#anchor-m').inputValue(), '2M', 'what the user typed stays');
+  assert.equal(await app.page.locator('label[for=anchor-error]').textContent(), 'Error');
+  await app.select('#metric', 'accuracy');
+  assert.equal(await app.page.locator('label[for=anchor-error]').textContent(), 'Accuracy');
+  await app.select('#preset', 'custom');
+  assert.equal(await app.page.locator('fieldset.anchor').isVisible(), false, 'no preset, no anchor');
+});
+
 test('a paper preset projects a target from its anchor exactly as the CLI does', async (t) => {
   const want = await cli(['fit', '--preset', 'imagenet-top1', '--target-error', '0.2', '--json', '--bootstrap', '0']);
   const app = await env.open(t);
