@@ -79,18 +79,16 @@ pub fn Charts(ctx: Ctx) -> impl IntoView {
                 plot=learning
             />
         </section>
-        <Show when=move || model.with(Option::is_some)>
-            <section class="card chart-card" aria-labelledby="ms-heading">
-                <ChartCanvas
-                    ctx=ctx
-                    id="model-size"
-                    heading_id="ms-heading"
-                    title="Model size"
-                    caption=Signal::derive(|| "Best model size against training-set size, log-log; the diamond is the size projected for the target.")
-                    plot=Signal::derive(move || model.get())
-                />
-            </section>
-        </Show>
+        <section class="card chart-card" aria-labelledby="ms-heading" hidden=move || model.with(Option::is_none)>
+            <ChartCanvas
+                ctx=ctx
+                id="model-size"
+                heading_id="ms-heading"
+                title="Model size"
+                caption=Signal::derive(|| "Best model size against training-set size, log-log; the diamond is the size projected for the target.")
+                plot=Signal::derive(move || model.get())
+            />
+        </section>
     }
 }
 
@@ -180,7 +178,25 @@ fn ChartCanvas(
         }
         frame.set(f);
     });
-    let tip = RwSignal::new(None::<(f64, f64, String)>);
+    let tip = NodeRef::<html::Div>::new();
+    // The tooltip is written straight into its element: it changes with every pointer
+    // move and nothing else reads it.
+    let show_tip = move |at: Option<(f64, f64, String)>| {
+        let Some(t) = tip.get_untracked() else { return };
+        let Some((x, y, text)) = at else {
+            let _ = t.set_attribute("hidden", "");
+            return;
+        };
+        let cw = canvas.get_untracked().map_or(600, |c| c.client_width());
+        let style = if x > f64::from(cw) * 0.6 {
+            format!("right: {}px; top: {}px", f64::from(cw) - x + 14.0, y + 14.0)
+        } else {
+            format!("left: {}px; top: {}px", x + 14.0, y + 14.0)
+        };
+        let _ = t.set_attribute("style", &style);
+        t.set_text_content(Some(&text));
+        let _ = t.remove_attribute("hidden");
+    };
     let on_move = move |e: ev::PointerEvent| {
         let (Some(el), Some(f)) = (canvas.get_untracked(), frame.get_untracked()) else {
             return;
@@ -193,7 +209,7 @@ fn ChartCanvas(
             p.as_ref()
                 .and_then(|(_, h)| h.describe(&f, px, py, HOVER_RADIUS * ratio))
         });
-        tip.set(text.map(|t| (x, y, t)));
+        show_tip(text.map(|t| (x, y, t)));
     };
     let png = move |_| {
         if let Some(url) = canvas.get_untracked().and_then(|c| c.to_data_url().ok()) {
@@ -226,7 +242,7 @@ fn ChartCanvas(
                 {svg_button}
             </div>
         </div>
-        <div class=format!("chart-wrap chart-{id}") on:pointerleave=move |_| tip.set(None)>
+        <div class=format!("chart-wrap chart-{id}") on:pointerleave=move |_| show_tip(None)>
             <canvas
                 id=id
                 node_ref=canvas
@@ -235,19 +251,7 @@ fn ChartCanvas(
                 aria-describedby=caption_id.clone()
                 on:pointermove=on_move
             ></canvas>
-            {move || {
-                tip.get()
-                    .map(|(x, y, text)| {
-                        let cw = canvas.get_untracked().map_or(600, |c| c.client_width());
-                        let flip = x > f64::from(cw) * 0.6;
-                        let style = if flip {
-                            format!("right: {}px; top: {}px", f64::from(cw) - x + 14.0, y + 14.0)
-                        } else {
-                            format!("left: {}px; top: {}px", x + 14.0, y + 14.0)
-                        };
-                        view! { <div class="tooltip" role="tooltip" style=style>{text}</div> }
-                    })
-            }}
+            <div class="tooltip" role="tooltip" node_ref=tip hidden></div>
         </div>
         <p class="hint" id=caption_id>{move || caption.get()}</p>
     }
