@@ -19,7 +19,9 @@ const Y_LABEL_AREA: u32 = 72;
 pub(crate) const REGION_STRIP: u32 = 22;
 /// Below this the frame has no room for data.
 const MIN_PLOT: u32 = 40;
-const FONT: &str = "sans-serif";
+/// The generic sans-serif family. Named by its variant: plotters' `From<&str>` lowercases
+/// the name first, which would pull core's Unicode case tables into the page (~14 KB).
+const FONT: FontFamily<'static> = FontFamily::SansSerif;
 const TICK_FONT: u32 = 13;
 const TITLE_FONT: u32 = 15;
 const LEGEND_FONT: u32 = 13;
@@ -105,7 +107,7 @@ pub(crate) fn band_extent(core: Option<LogRange>, band: &[(f64, f64, f64)]) -> O
 }
 
 fn font(theme: &Theme, size: u32) -> TextStyle<'static> {
-    (FONT, theme.px(size)).into_font().color(&theme.foreground)
+    FontDesc::new(FONT, f64::from(theme.px(size)), FontStyle::Normal).color(&theme.foreground)
 }
 
 /// Paints the background; every draw starts here so stale pixels never show through.
