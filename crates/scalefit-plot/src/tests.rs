@@ -385,6 +385,75 @@ fn mesh_sits_around_the_frame() {
     assert!(border[0].contains("fill=\"none\""));
 }
 
+/// Points of an SVG polyline.
+fn polyline_points(element: &str) -> Vec<(f64, f64)> {
+    let points = element.split("points=\"").nth(1).unwrap();
+    let points = points.split('"').next().unwrap();
+    points
+        .split_whitespace()
+        .map(|p| {
+            let (x, y) = p.split_once(',').unwrap();
+            (x.parse().unwrap(), y.parse().unwrap())
+        })
+        .collect()
+}
+
+/// Dashes are measured in pixels (8 drawn, 5 skipped at scale 1, both scaled), and a
+/// legend too big for a small frame is cropped to it while its text is not.
+#[test]
+fn dashes_and_legend_keep_their_geometry() {
+    for scale in [1.0, 2.0] {
+        let theme = Theme::light().scaled(scale);
+        let size = ((800.0 * scale) as u32, (500.0 * scale) as u32);
+        let (svg, _) = draw_svg(&learning_curve(), &theme, size);
+        let dash = format!("stroke=\"{}\"", hex(theme.extrapolation));
+        let dashes: Vec<Vec<(f64, f64)>> = elements(&svg, "polyline", &[&dash])
+            .iter()
+            .map(|e| polyline_points(e))
+            .collect();
+        // The series' dashes, then the legend glyph's two.
+        let series = &dashes[..dashes.len() - 2];
+        assert!(series.len() >= 8);
+        let length = |d: &[(f64, f64)]| -> f64 {
+            d.windows(2)
+                .map(|w| (w[1].0 - w[0].0).hypot(w[1].1 - w[0].1))
+                .sum()
+        };
+        let want = 8.0 * scale;
+        for d in &series[..series.len() - 1] {
+            // Whole pixels: each rounded end moves a dash by up to a pixel.
+            assert!((length(d) - want).abs() <= 1.5, "{d:?} at scale {scale}");
+        }
+        let gap = (series[1][0].0 - series[0][series[0].len() - 1].0)
+            .hypot(series[1][0].1 - series[0][series[0].len() - 1].1);
+        assert!(
+            (gap - 5.0 * scale).abs() <= 1.5,
+            "gap {gap} at scale {scale}"
+        );
+    }
+
+    let theme = Theme::light();
+    let (svg, frame) = draw_svg(&learning_curve(), &theme, (200, 150));
+    let fill = format!("fill=\"{}\"", hex(theme.background));
+    let boxes = elements(&svg, "rect", &[&fill, "opacity=\"0.88\""]);
+    assert_eq!(boxes.len(), 1, "one legend box");
+    let (x, y) = (attr(boxes[0], "x"), attr(boxes[0], "y"));
+    let (w, h) = (attr(boxes[0], "width"), attr(boxes[0], "height"));
+    assert!(
+        x >= frame.plot_left && x + w <= frame.plot_right + 1,
+        "{x} {w} {frame:?}"
+    );
+    assert!(
+        y >= frame.plot_top && y + h <= frame.plot_bottom + 1,
+        "{y} {h} {frame:?}"
+    );
+    // The last entry's text runs below the frame.
+    let text = svg
+        .split("<text ")
+        .find(|t| t.contains(">\nheld-out points\n"));
+    assert!(attr(text.unwrap(), "y") > frame.plot_bottom);
+}
+
 #[test]
 fn draw_returns_the_frame_it_used() {
     let mut svg = String::new();
