@@ -38,15 +38,23 @@ impl PlotFrame {
     }
 
     /// The pixel showing data point `(x, y)`, or `None` if it is not positive and finite or
-    /// lies outside the visible ranges. Rounds exactly like plotters, so hover highlights
-    /// land on the drawn markers.
+    /// lies outside the visible ranges. The plots draw every data point through
+    /// [`Self::x_pixel`] and [`Self::y_pixel`], so hover highlights land on the markers.
     pub fn to_pixel(&self, x: f64, y: f64) -> Option<(i32, i32)> {
-        let tx = position(self.x_range, x)?;
-        let ty = position(self.y_range, y)?;
-        Some((
-            map_like_plotters(tx, self.plot_left, self.plot_right),
-            map_like_plotters(ty, self.plot_bottom, self.plot_top),
-        ))
+        position(self.x_range, x)?;
+        position(self.y_range, y)?;
+        Some((self.x_pixel(x), self.y_pixel(y)))
+    }
+
+    /// The pixel column of data value `x` (positive), even outside the frame.
+    pub(crate) fn x_pixel(&self, x: f64) -> i32 {
+        map_log(self.x_range, x, self.plot_left, self.plot_right)
+    }
+
+    /// The pixel row of data value `y` (positive), even outside the frame.
+    pub(crate) fn y_pixel(&self, y: f64) -> i32 {
+        // Pixel rows grow downwards while y grows upwards.
+        map_log(self.y_range, y, self.plot_bottom, self.plot_top)
     }
 
     /// Index of the point nearest to pixel `(px, py)` within `max_distance` pixels, for tooltips.
@@ -79,18 +87,28 @@ fn lerp((lo, hi): (f64, f64), t: f64) -> f64 {
     lo + t * (hi - lo)
 }
 
-/// Position of `v` along a log10 range as a fraction in `[0, 1]`.
-fn position((lo, hi): (f64, f64), v: f64) -> Option<f64> {
+/// Whether `v` lies on a log10 range, with a hair of tolerance so points exactly on the
+/// frame edge still count.
+fn position((lo, hi): (f64, f64), v: f64) -> Option<()> {
     let t = (log10_of(v)? - lo) / (hi - lo);
-    // A hair of tolerance so points exactly on the frame edge still map.
-    (t.is_finite() && (-1e-9..=1.0 + 1e-9).contains(&t)).then_some(t.clamp(0.0, 1.0))
+    (t.is_finite() && (-1e-9..=1.0 + 1e-9).contains(&t)).then_some(())
 }
 
-/// plotters' linear pixel mapping (`RangedCoordf64::map`): floor towards the far end with a
-/// 1e-3 nudge.
-fn map_like_plotters(t: f64, from: i32, to: i32) -> i32 {
-    let len = f64::from(to - from);
-    if len >= 0.0 {
+/// `v` on a log axis showing `10^lo..10^hi` from pixel `from` to pixel `to`, computed as
+/// plotters' `LogCoord` did (natural logs of the ends, then `RangedCoordf64::map`: floor
+/// towards the far end with a 1e-3 nudge), so pixels stay where they were.
+fn map_log((lo, hi): (f64, f64), v: f64, from: i32, to: i32) -> i32 {
+    let (a, b) = (10f64.powf(lo).ln(), 10f64.powf(hi).ln());
+    let t = (v.ln() - a) / (b - a);
+    let len = to - from;
+    if len == 0 || t == f64::INFINITY {
+        return to;
+    }
+    if t == f64::NEG_INFINITY {
+        return from;
+    }
+    let len = f64::from(len);
+    if len > 0.0 {
         from + (len * t + 1e-3).floor() as i32
     } else {
         from + (len * t - 1e-3).ceil() as i32

@@ -3,7 +3,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::chart::{self, band_extent, clean, xs, ys, Axes, REGION_STRIP};
+use crate::canvas::{self, Area, Canvas};
+use crate::chart::{self, band_extent, clean, xs, ys, Axes, Chart, REGION_STRIP};
 use crate::scale::{format_tick, LogRange};
 use crate::{PlotError, PlotFrame, Theme};
 
@@ -41,7 +42,16 @@ pub fn draw_learning_curve<DB: DrawingBackend>(
     plot: &LearningCurvePlot,
     theme: &Theme,
 ) -> Result<PlotFrame, PlotError> {
-    chart::clear(root, theme)?;
+    canvas::paint(root, &|c, area| draw(c, area, plot, theme))
+}
+
+fn draw(
+    c: &mut dyn Canvas,
+    area: Area,
+    plot: &LearningCurvePlot,
+    theme: &Theme,
+) -> Result<PlotFrame, PlotError> {
+    chart::clear(c, area, theme)?;
     let points = clean(&plot.points);
     let held_out = clean(&plot.held_out);
     let curve = clean(&plot.curve);
@@ -50,7 +60,7 @@ pub fn draw_learning_curve<DB: DrawingBackend>(
     let x = LogRange::covering(series.iter().flat_map(|s| xs(s)));
     let core_y = LogRange::covering(series.iter().flat_map(|s| ys(s)).chain(plot.target));
     let Some(axes) = Axes::new(x, band_extent(core_y, &plot.band)) else {
-        return Err(chart::no_data(root, theme));
+        return Err(chart::no_data(c, area, theme));
     };
     let target = plot.target.filter(|&t| crate::scale::log10_of(t).is_some());
 
@@ -59,23 +69,22 @@ pub fn draw_learning_curve<DB: DrawingBackend>(
     } else {
         REGION_STRIP
     };
-    let (mut chart, frame) = chart::build(root, &axes, strip, theme)?;
-    chart::draw_regions(root, &mut chart, &frame, &axes, &plot.regions, theme)?;
-    chart::draw_mesh(&mut chart, &plot.x_label, &plot.y_label, theme)?;
-    chart::draw_band(&mut chart, &axes, &plot.band, theme)?;
+    let mut chart = Chart::new(c, area, &axes, strip, theme)?;
+    chart.draw_regions(&plot.regions)?;
+    chart.draw_mesh(&plot.x_label, &plot.y_label)?;
+    chart.draw_band(&plot.band)?;
     if let Some(t) = target {
         let label = format!("target {}", format_tick(t));
-        chart::draw_hline(&mut chart, &axes, t, theme.target, &label, theme)?;
+        chart.draw_hline(t, theme.target, &label)?;
     }
-    let (fit, ext) = (theme.fit, theme.extrapolation);
     let [line_name, points_name] = chart::names(&plot.names, ["power-law fit", "fitted points"]);
-    chart::draw_line(&mut chart, &curve, fit, line_name, theme)?;
-    chart::draw_dashed(&mut chart, &extrapolation, ext, "extrapolation", theme)?;
-    let (pt, ho) = (theme.point, theme.held_out);
-    chart::draw_points(&mut chart, &points, pt, true, points_name, theme)?;
-    chart::draw_points(&mut chart, &held_out, ho, false, "held-out points", theme)?;
-    chart::draw_border(&chart, theme)?;
+    chart.draw_line(&curve, theme.fit, line_name)?;
+    chart.draw_dashed(&extrapolation, theme.extrapolation, "extrapolation")?;
+    chart.draw_points(&points, theme.point, true, points_name)?;
+    chart.draw_points(&held_out, theme.held_out, false, "held-out points")?;
+    chart.draw_border()?;
+    let frame = chart.frame;
     let ink: Vec<_> = series.into_iter().flatten().copied().collect();
-    chart::draw_legend(&mut chart, &axes, &ink, theme)?;
+    chart.draw_legend(&ink)?;
     Ok(frame)
 }

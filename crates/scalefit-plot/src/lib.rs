@@ -4,6 +4,7 @@
 //! Inputs are plain data structs so this crate stays independent of the analysis code;
 //! the app converts its results into [`LearningCurvePlot`] / [`ModelSizePlot`].
 
+mod canvas;
 mod chart;
 mod either;
 mod frame;

@@ -4,7 +4,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::chart::{self, band_extent, clean, xs, ys, Axes};
+use crate::canvas::{self, Area, Canvas};
+use crate::chart::{self, band_extent, clean, xs, ys, Axes, Chart};
 use crate::scale::{format_tick, log10_of, LogRange};
 use crate::{PlotError, PlotFrame, Theme};
 
@@ -34,7 +35,16 @@ pub fn draw_model_size<DB: DrawingBackend>(
     plot: &ModelSizePlot,
     theme: &Theme,
 ) -> Result<PlotFrame, PlotError> {
-    chart::clear(root, theme)?;
+    canvas::paint(root, &|c, area| draw(c, area, plot, theme))
+}
+
+fn draw(
+    c: &mut dyn Canvas,
+    area: Area,
+    plot: &ModelSizePlot,
+    theme: &Theme,
+) -> Result<PlotFrame, PlotError> {
+    chart::clear(c, area, theme)?;
     let points = clean(&plot.points);
     let curve = clean(&plot.curve);
     let projected = plot
@@ -45,28 +55,29 @@ pub fn draw_model_size<DB: DrawingBackend>(
     let x = LogRange::covering(series.iter().flat_map(|s| xs(s)));
     let core_y = LogRange::covering(series.iter().flat_map(|s| ys(s)));
     let Some(axes) = Axes::new(x, band_extent(core_y, &plot.band)) else {
-        return Err(chart::no_data(root, theme));
+        return Err(chart::no_data(c, area, theme));
     };
 
-    let (mut chart, frame) = chart::build(root, &axes, 0, theme)?;
-    chart::draw_mesh(&mut chart, &plot.x_label, &plot.y_label, theme)?;
-    chart::draw_band(&mut chart, &axes, &plot.band, theme)?;
+    let mut chart = Chart::new(c, area, &axes, 0, theme)?;
+    chart.draw_mesh(&plot.x_label, &plot.y_label)?;
+    chart.draw_band(&plot.band)?;
     let [line_name, points_name] = chart::names(&plot.names, ["power-law fit", "measured"]);
-    chart::draw_line(&mut chart, &curve, theme.fit, line_name, theme)?;
-    chart::draw_points(&mut chart, &points, theme.point, true, points_name, theme)?;
+    chart.draw_line(&curve, theme.fit, line_name)?;
+    chart.draw_points(&points, theme.point, true, points_name)?;
     if let Some(p) = projected {
         draw_projection(&mut chart, &axes, p, theme)?;
     }
-    chart::draw_border(&chart, theme)?;
+    chart.draw_border()?;
+    let frame = chart.frame;
     let ink: Vec<_> = series.into_iter().flatten().copied().collect();
-    chart::draw_legend(&mut chart, &axes, &ink, theme)?;
+    chart.draw_legend(&ink)?;
     Ok(frame)
 }
 
 /// A diamond at the projection, with dashed guides to both axes so m* and the size can be
 /// read off.
-fn draw_projection<'a, DB: DrawingBackend + 'a>(
-    chart: &mut chart::LogChart<'a, DB>,
+fn draw_projection(
+    chart: &mut Chart<'_>,
     axes: &Axes,
     (x, y): (f64, f64),
     theme: &Theme,
@@ -75,23 +86,7 @@ fn draw_projection<'a, DB: DrawingBackend + 'a>(
     let guide = color.mix(0.6).stroke_width(theme.px(1));
     let (x0, y0) = (axes.x.min_value(), axes.y.min_value());
     let path = [(x0, y), (x, y), (x, y0)];
-    chart.draw_series(DashedLineSeries::new(
-        path,
-        theme.ipx(5),
-        theme.ipx(4),
-        guide,
-    ))?;
-    let fill = color.filled();
+    chart.dashes(&path, theme.ipx(5), theme.ipx(4), &guide)?;
     let label = format!("projected: {} at m = {}", format_tick(y), format_tick(x));
-    let diamond = |size: i32| vec![(0, -size), (size, 0), (0, size), (-size, 0)];
-    let (big, small, mid) = (theme.ipx(7), theme.ipx(6), theme.ipx(10));
-    chart
-        .draw_series(std::iter::once(
-            EmptyElement::at((x, y)) + Polygon::new(diamond(big), fill),
-        ))?
-        .label(label)
-        .legend(move |(lx, ly)| {
-            EmptyElement::at((lx + mid, ly)) + Polygon::new(diamond(small), fill)
-        });
-    Ok(())
+    chart.draw_diamond((x, y), theme.ipx(7), color.filled(), &label)
 }

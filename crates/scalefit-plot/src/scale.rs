@@ -1,7 +1,7 @@
 //! Log-scale axis ranges, tick placement and compact tick labels shared by both plots.
 
-/// Data outside 1e±300 is dropped: padding such a range would overflow `f64` and plotters
-/// maps coordinates through `ln`, which must stay finite.
+/// Data outside 1e±300 is dropped: padding such a range would overflow `f64` and pixels
+/// are mapped through `ln` of the axis ends (`PlotFrame`), which must stay finite.
 const DATA_LIMIT: f64 = 300.0;
 /// Axis ends never go past this, even after padding (f64::MAX is ~1.8e308).
 const AXIS_LIMIT: f64 = 306.0;
@@ -70,8 +70,8 @@ impl LogRange {
         10f64.powf(self.hi)
     }
 
-    /// Clamps a data value onto the axis so clipped shapes stay inside the frame
-    /// (plotters does not clip elements to the plotting area).
+    /// Clamps a data value onto the axis so clipped shapes keep their outline inside the
+    /// frame (the drawing only pins stray pixels onto the frame's edge).
     pub fn clamp(&self, v: f64) -> f64 {
         v.clamp(self.min_value(), self.max_value())
     }

@@ -3,7 +3,6 @@
 
 use plotters::prelude::*;
 
-use crate::chart::{self, Axes};
 use crate::scale::{format_tick, ticks, LogRange};
 use crate::*;
 
@@ -255,34 +254,73 @@ fn degenerate_inputs_never_panic() {
     assert_eq!(try_learning(&only_bad, 640, 400), Err(PlotError::NoData));
 }
 
-#[test]
-fn frame_matches_plotters_and_round_trips() {
+/// Integer attribute `name` of an SVG element.
+fn attr(element: &str, name: &str) -> i32 {
+    let padded = format!(" {element}");
+    let value = padded.split(&format!(" {name}=\"")).nth(1).unwrap();
+    value.split('"').next().unwrap().parse().unwrap()
+}
+
+/// The SVG document and frame of a learning curve drawn at `size`.
+fn draw_svg(plot: &LearningCurvePlot, theme: &Theme, size: (u32, u32)) -> (String, PlotFrame) {
     let mut svg = String::new();
-    let root = SVGBackend::with_string(&mut svg, (700, 450)).into_drawing_area();
-    let axes = Axes::new(
-        LogRange::covering([100.0, 1e6]),
-        LogRange::covering([0.01, 0.8]),
-    )
-    .unwrap();
-    let (chart, frame) = chart::build(&root, &axes, 0, &Theme::light()).unwrap();
+    let frame = {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        let frame = draw_learning_curve(&root, plot, theme).unwrap();
+        root.present().unwrap();
+        frame
+    };
+    (svg, frame)
+}
+
+/// Hover highlights rely on `to_pixel` landing exactly on the drawn markers; `to_data`
+/// inverts it to within a pixel.
+#[test]
+fn frame_lands_on_markers_and_round_trips() {
+    let theme = Theme::light();
+    let plot = learning_curve();
+    let (svg, frame) = draw_svg(&plot, &theme, (700, 450));
     assert!(frame.plot_left < frame.plot_right && frame.plot_top < frame.plot_bottom);
+    let centres = |fragments: &[&str]| -> Vec<(i32, i32)> {
+        elements(&svg, "circle", fragments)
+            .iter()
+            .map(|e| (attr(e, "cx"), attr(e, "cy")))
+            .collect()
+    };
+    // Markers in data order (the fixture is sorted by m), then the legend's.
+    let fill = format!("fill=\"{}\"", hex(theme.point));
+    let ring = format!("stroke=\"{}\"", hex(theme.held_out));
+    for (points, drawn) in [
+        (&plot.points, centres(&[&fill])),
+        (&plot.held_out, centres(&[&ring, "fill=\"none\""])),
+    ] {
+        let expected: Vec<_> = points
+            .iter()
+            .map(|&(x, y)| frame.to_pixel(x, y).unwrap())
+            .collect();
+        assert_eq!(drawn[..expected.len()], expected);
+    }
+
     for &(x, y) in &[
-        (100.0, 0.01),
+        (100.0f64, 0.03f64),
         (1e6, 0.8),
         (3162.0, 0.1),
         (250.0, 0.5),
-        (77_777.0, 0.0123),
+        (77_777.0, 0.0323),
     ] {
         let px = frame.to_pixel(x, y).unwrap();
-        assert_eq!(px, chart.backend_coord(&(x, y)), "({x}, {y})");
         let (dx, dy) = frame.to_data(px.0, px.1).unwrap();
-        // One pixel spans about (4 decades / ~600 px) of x; allow a couple of pixels.
+        // One pixel spans about (6 decades / ~600 px) of x; allow a couple of pixels.
         assert!((dx.log10() - x.log10()).abs() < 0.02, "{dx} vs {x}");
         assert!((dy.log10() - y.log10()).abs() < 0.02, "{dy} vs {y}");
     }
     let corner = frame.to_data(frame.plot_left, frame.plot_bottom).unwrap();
     assert!((corner.0.log10() - frame.x_range.0).abs() < 1e-9);
     assert!((corner.1.log10() - frame.y_range.0).abs() < 1e-9);
+    assert_eq!(
+        frame.to_pixel(10f64.powf(frame.x_range.1), 10f64.powf(frame.y_range.1)),
+        Some((frame.plot_right, frame.plot_top))
+    );
     assert_eq!(frame.to_data(frame.plot_left - 1, frame.plot_top), None);
     assert_eq!(frame.to_pixel(-1.0, 0.1), None);
     assert_eq!(frame.to_pixel(1e12, 0.1), None);
@@ -295,6 +333,125 @@ fn frame_matches_plotters_and_round_trips() {
         frame.nearest(frame.plot_left, frame.plot_top, &pts, 6.0),
         None
     );
+}
+
+/// The frame and mesh geometry plotters' chart layer used to produce for these sizes:
+/// axes one pixel outside the frame, 5 px tick marks, labels twice that from the axis.
+#[test]
+fn mesh_sits_around_the_frame() {
+    let theme = Theme::light();
+    let (svg, frame) = draw_svg(&learning_curve(), &theme, (800, 500));
+    let edges = (
+        frame.plot_left,
+        frame.plot_top,
+        frame.plot_right,
+        frame.plot_bottom,
+    );
+    // 12 px margins (24 on the right), a 22 px region strip, 72 px and 48 px label areas.
+    assert_eq!(edges, (84, 34, 775, 439));
+    let axis = format!("stroke=\"{}\"", hex(theme.foreground));
+    let paths: Vec<&str> = elements(&svg, "polyline", &[&axis])
+        .into_iter()
+        .map(|e| {
+            e.split("points=\"")
+                .nth(1)
+                .unwrap()
+                .trim_end_matches(['"', '/', '>', '\n', ' '])
+        })
+        .collect();
+    assert!(paths.contains(&"83,34 83,439"), "y axis: {paths:?}");
+    assert!(paths.contains(&"84,440 775,440"), "x axis: {paths:?}");
+    let (x1k, y01) = (frame.x_pixel(1e3), frame.y_pixel(0.1));
+    assert!(paths.contains(&format!("{x1k},440 {x1k},445").as_str()));
+    assert!(paths.contains(&format!("78,{y01} 83,{y01}").as_str()));
+    let label = |text: &str| {
+        let tag = svg
+            .split("<text ")
+            .find(|t| t.contains(&format!(">\n{text}\n")));
+        tag.map(|t| (attr(t, "x"), attr(t, "y")))
+    };
+    assert_eq!(label("1k"), Some((x1k, 450)));
+    assert_eq!(label("0.1"), Some((74, y01)));
+    // Grid lines span the frame; the border boxes it.
+    let grid = format!("stroke=\"{}\"", hex(theme.grid));
+    let line = format!("x1=\"{x1k}\" y1=\"439\" x2=\"{x1k}\" y2=\"34\"");
+    assert_eq!(elements(&svg, "line", &[&grid, &line]).len(), 1);
+    let border = elements(
+        &svg,
+        "rect",
+        &["x=\"84\" y=\"34\" width=\"691\" height=\"405\""],
+    );
+    assert_eq!(border.len(), 1);
+    assert!(border[0].contains("fill=\"none\""));
+}
+
+/// Points of an SVG polyline.
+fn polyline_points(element: &str) -> Vec<(f64, f64)> {
+    let points = element.split("points=\"").nth(1).unwrap();
+    let points = points.split('"').next().unwrap();
+    points
+        .split_whitespace()
+        .map(|p| {
+            let (x, y) = p.split_once(',').unwrap();
+            (x.parse().unwrap(), y.parse().unwrap())
+        })
+        .collect()
+}
+
+/// Dashes are measured in pixels (8 drawn, 5 skipped at scale 1, both scaled), and a
+/// legend too big for a small frame is cropped to it while its text is not.
+#[test]
+fn dashes_and_legend_keep_their_geometry() {
+    for scale in [1.0, 2.0] {
+        let theme = Theme::light().scaled(scale);
+        let size = ((800.0 * scale) as u32, (500.0 * scale) as u32);
+        let (svg, _) = draw_svg(&learning_curve(), &theme, size);
+        let dash = format!("stroke=\"{}\"", hex(theme.extrapolation));
+        let dashes: Vec<Vec<(f64, f64)>> = elements(&svg, "polyline", &[&dash])
+            .iter()
+            .map(|e| polyline_points(e))
+            .collect();
+        // The series' dashes, then the legend glyph's two.
+        let series = &dashes[..dashes.len() - 2];
+        assert!(series.len() >= 8);
+        let length = |d: &[(f64, f64)]| -> f64 {
+            d.windows(2)
+                .map(|w| (w[1].0 - w[0].0).hypot(w[1].1 - w[0].1))
+                .sum()
+        };
+        let want = 8.0 * scale;
+        for d in &series[..series.len() - 1] {
+            // Whole pixels: each rounded end moves a dash by up to a pixel.
+            assert!((length(d) - want).abs() <= 1.5, "{d:?} at scale {scale}");
+        }
+        let gap = (series[1][0].0 - series[0][series[0].len() - 1].0)
+            .hypot(series[1][0].1 - series[0][series[0].len() - 1].1);
+        assert!(
+            (gap - 5.0 * scale).abs() <= 1.5,
+            "gap {gap} at scale {scale}"
+        );
+    }
+
+    let theme = Theme::light();
+    let (svg, frame) = draw_svg(&learning_curve(), &theme, (200, 150));
+    let fill = format!("fill=\"{}\"", hex(theme.background));
+    let boxes = elements(&svg, "rect", &[&fill, "opacity=\"0.88\""]);
+    assert_eq!(boxes.len(), 1, "one legend box");
+    let (x, y) = (attr(boxes[0], "x"), attr(boxes[0], "y"));
+    let (w, h) = (attr(boxes[0], "width"), attr(boxes[0], "height"));
+    assert!(
+        x >= frame.plot_left && x + w <= frame.plot_right + 1,
+        "{x} {w} {frame:?}"
+    );
+    assert!(
+        y >= frame.plot_top && y + h <= frame.plot_bottom + 1,
+        "{y} {h} {frame:?}"
+    );
+    // The last entry's text runs below the frame.
+    let text = svg
+        .split("<text ")
+        .find(|t| t.contains(">\nheld-out points\n"));
+    assert!(attr(text.unwrap(), "y") > frame.plot_bottom);
 }
 
 #[test]
