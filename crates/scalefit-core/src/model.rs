@@ -45,16 +45,34 @@ impl Loss {
     }
 }
 
-/// `auto` or one form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
+/// `auto` or one form; serialized as its id (`"auto"`, `"power-floor"`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ModelChoice {
     /// Fit every form the number of points allows, pick by AICc.
     #[default]
     Auto,
     /// Fit exactly this form.
-    #[serde(untagged)]
     Form(Form),
+}
+
+// By hand rather than `#[serde(untagged)]` on `Form`: the same JSON, without serde's
+// buffering of untagged input (a few KB of the web page) and with a plainer error.
+impl Serialize for ModelChoice {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
+    }
+}
+
+impl<'de> Deserialize<'de> for ModelChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let id = String::deserialize(d)?;
+        ModelChoice::from_id(&id).ok_or_else(|| {
+            serde::de::Error::unknown_variant(
+                &id,
+                &["auto", "power", "power-floor", "three-region"],
+            )
+        })
+    }
 }
 
 impl ModelChoice {
@@ -240,5 +258,19 @@ mod tests {
         assert_eq!(s, "\"three-region\"");
         let m: ModelChoice = serde_json::from_str("\"auto\"").unwrap();
         assert_eq!(m, ModelChoice::Auto);
+        for f in Form::ALL {
+            let json = serde_json::to_string(&ModelChoice::Form(f)).unwrap();
+            assert_eq!(json, serde_json::to_string(&f).unwrap());
+            assert_eq!(
+                serde_json::from_str::<ModelChoice>(&json).unwrap(),
+                ModelChoice::Form(f)
+            );
+        }
+        let err = serde_json::from_str::<ModelChoice>("\"powerlaw\"").unwrap_err();
+        assert!(
+            err.to_string().contains("unknown variant `powerlaw`"),
+            "{err}"
+        );
+        assert!(serde_json::from_str::<ModelChoice>("3").is_err());
     }
 }
