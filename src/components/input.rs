@@ -94,7 +94,7 @@ fn SourcePicker(ctx: Ctx) -> impl IntoView {
 /// `134M`, `2^27`, `1,000`.
 fn parse_field(kind: &str, s: &str) -> Option<f64> {
     if kind == "number" {
-        s.trim().parse::<f64>().ok().filter(|v| v.is_finite())
+        scalefit_core::num::parse_f64(s.trim()).filter(|v| v.is_finite())
     } else {
         view_model::parse_user_number(s)
     }

@@ -5,6 +5,7 @@ pub mod analysis;
 pub mod bootstrap;
 pub mod fit;
 pub mod model;
+pub mod num;
 pub mod parse;
 pub mod permalink;
 pub mod presets;

@@ -201,7 +201,7 @@ pub fn parse_number(text: &str) -> Option<(f64, bool)> {
     if cleaned.is_empty() || body.starts_with('_') || body.ends_with('_') || body.contains("__") {
         return None;
     }
-    let v: f64 = cleaned.parse().ok()?;
+    let v = crate::num::parse_f64(&cleaned)?;
     Some((v * mult, percent))
 }
 

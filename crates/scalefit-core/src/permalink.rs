@@ -104,21 +104,21 @@ pub struct State {
 /// Reading the state's numbers back bit for bit. serde_json writes the shortest decimal
 /// that parses back to the same `f64`, but its reader is exact only with its
 /// `float_roundtrip` feature, whose tables cost about 9 KB of the page's gzip; these
-/// take each number's text and parse it with core's correctly rounded `f64::from_str`
-/// instead (already in the page for the data parser).
+/// take each number's text and parse it with the correctly rounded [`crate::num::parse_f64`]
+/// instead (the data parser's).
 mod exact {
     use serde::de::Error;
     use serde::{Deserialize, Deserializer};
     use serde_json::value::RawValue;
 
     fn parse<E: Error>(raw: &RawValue) -> Result<f64, E> {
-        match raw.get().parse::<f64>() {
-            Ok(v) if v.is_finite() => Ok(v),
-            Ok(_) => Err(E::custom(format_args!(
+        match crate::num::parse_f64(raw.get()) {
+            Some(v) if v.is_finite() => Ok(v),
+            Some(_) => Err(E::custom(format_args!(
                 "number out of range: {}",
                 raw.get()
             ))),
-            Err(_) => Err(E::custom(format_args!(
+            None => Err(E::custom(format_args!(
                 "invalid type: {}, expected a number",
                 raw.get()
             ))),
