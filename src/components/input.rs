@@ -602,7 +602,7 @@ fn ModelCard(ctx: Ctx) -> impl IntoView {
             let s = &w.state;
             (
                 s.metric,
-                scale_id(s.scale),
+                s.scale.id(),
                 s.model.id(),
                 s.loss.id(),
                 s.target,
@@ -674,12 +674,9 @@ fn ModelCard(ctx: Ctx) -> impl IntoView {
                 }
             }
             "scale" => {
-                let s = match v.as_str() {
-                    "fraction" => Scale::Fraction,
-                    "percent" => Scale::Percent,
-                    _ => Scale::Auto,
-                };
-                ctx.ws.update(|w| w.state.scale = s);
+                if let Some(s) = Scale::from_id(&v) {
+                    ctx.ws.update(|w| w.state.scale = s);
+                }
             }
             "model" => {
                 if let Some(m) = ModelChoice::from_id(&v) {
@@ -816,15 +813,6 @@ fn show_fixed_error(msg: Option<&str>) {
     dom::set_text("fixed-hint", msg.unwrap_or(FIXED_HINT));
     dom::set_class("fixed-hint", "invalid", msg.is_some());
     dom::set_attr("fixed", "aria-invalid", msg.is_some().then_some("true"));
-}
-
-/// The `#scale` option of a scale.
-fn scale_id(s: Scale) -> &'static str {
-    match s {
-        Scale::Auto => "auto",
-        Scale::Fraction => "fraction",
-        Scale::Percent => "percent",
-    }
 }
 
 /// Rewrites control `id` with `text()` unless what it holds already `means` the

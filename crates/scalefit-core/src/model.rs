@@ -17,8 +17,7 @@ pub enum Form {
 }
 
 /// Which residual the fit squares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Loss {
     /// `ln(model) - ln(observed)`: relative error, the scaling-law convention.
     #[default]
@@ -45,6 +44,8 @@ impl Loss {
     }
 }
 
+serde_by_id!(Loss, "log", "linear");
+
 /// `auto` or one form; serialized as its id (`"auto"`, `"power-floor"`, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ModelChoice {
@@ -55,25 +56,9 @@ pub enum ModelChoice {
     Form(Form),
 }
 
-// By hand rather than `#[serde(untagged)]` on `Form`: the same JSON, without serde's
-// buffering of untagged input (a few KB of the web page) and with a plainer error.
-impl Serialize for ModelChoice {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.id())
-    }
-}
-
-impl<'de> Deserialize<'de> for ModelChoice {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let id = String::deserialize(d)?;
-        ModelChoice::from_id(&id).ok_or_else(|| {
-            serde::de::Error::unknown_variant(
-                &id,
-                &["auto", "power", "power-floor", "three-region"],
-            )
-        })
-    }
-}
+// By id rather than derived with `#[serde(untagged)]` on `Form`: the same JSON without
+// serde's buffering of untagged input.
+serde_by_id!(ModelChoice, "auto", "power", "power-floor", "three-region");
 
 impl ModelChoice {
     /// The id used by the CLI, the `#model` select and the permalink.
@@ -266,6 +251,39 @@ mod tests {
                 ModelChoice::Form(f)
             );
         }
+        fn round_trip<T>(v: T, id: &str)
+        where
+            T: Serialize + for<'de> Deserialize<'de> + PartialEq + std::fmt::Debug,
+        {
+            let json = serde_json::to_string(&v).unwrap();
+            assert_eq!(json, format!("\"{id}\""));
+            assert_eq!(serde_json::from_str::<T>(&json).unwrap(), v);
+        }
+        use crate::parse::{Metric, Scale};
+        for l in Loss::ALL {
+            round_trip(l, l.id());
+        }
+        for m in [Metric::Error, Metric::Accuracy] {
+            round_trip(m, m.id());
+        }
+        for (v, id) in [
+            (Scale::Auto, "auto"),
+            (Scale::Fraction, "fraction"),
+            (Scale::Percent, "percent"),
+        ] {
+            round_trip(v, id);
+        }
+        let err = serde_json::from_str::<Scale>("\"ratio\"").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("unknown variant `ratio`, expected one of `auto`, `fraction`, `percent`"),
+            "{err}"
+        );
+        // An escaped id is still the id.
+        assert_eq!(
+            serde_json::from_str::<Loss>("\"l\\u0069near\"").unwrap(),
+            Loss::Linear
+        );
         let err = serde_json::from_str::<ModelChoice>("\"powerlaw\"").unwrap_err();
         assert!(
             err.to_string().contains("unknown variant `powerlaw`"),

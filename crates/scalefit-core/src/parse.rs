@@ -12,8 +12,7 @@ pub const MAX_BYTES: usize = 4 * 1024 * 1024;
 pub const MAX_ROWS: usize = 20_000;
 
 /// What the second column measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Metric {
     /// Lower is better; used as is.
     #[default]
@@ -39,9 +38,10 @@ impl Metric {
     }
 }
 
+serde_by_id!(Metric, "error", "accuracy");
+
 /// Whether accuracies are fractions or percentages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Scale {
     /// Percent if any value exceeds 1 or carries a `%`.
     #[default]
@@ -51,6 +51,26 @@ pub enum Scale {
     /// Values in [0, 100].
     Percent,
 }
+
+impl Scale {
+    /// Id used by the `#scale` select and the permalink.
+    pub fn id(self) -> &'static str {
+        match self {
+            Scale::Auto => "auto",
+            Scale::Fraction => "fraction",
+            Scale::Percent => "percent",
+        }
+    }
+
+    /// Inverse of [`Scale::id`].
+    pub fn from_id(s: &str) -> Option<Scale> {
+        [Scale::Auto, Scale::Fraction, Scale::Percent]
+            .into_iter()
+            .find(|v| v.id() == s)
+    }
+}
+
+serde_by_id!(Scale, "auto", "fraction", "percent");
 
 /// Which column holds what (0-based). Optional columns may be absent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
