@@ -314,9 +314,6 @@ pub fn App() -> impl IntoView {
             _ => runner.cancel(),
         }
     });
-    let target_error = Memo::new(move |_| {
-        settled.with(|s| parsed.with(|p| session::analysis_options(s, p).target_error))
-    });
     let analysis = Memo::new(move |_| {
         let base = point.with(|p| match p {
             Some(Ok(a)) => Some(a.clone()),
@@ -337,7 +334,10 @@ pub fn App() -> impl IntoView {
                     .cloned()
             })
             .unwrap_or(base);
-        Some(full.with_target(target_error.get()))
+        // The target, unlike the fit's inputs, only moves the projection.
+        let target =
+            settled.with(|s| parsed.with(|p| session::analysis_options(s, p).target_error));
+        Some(full.with_target(target))
     });
     let relative = Memo::new(move |_| settled.with(view_model::relative));
     let messages = Memo::new(move |_| {

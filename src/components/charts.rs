@@ -35,21 +35,25 @@ pub fn Charts(ctx: Ctx) -> impl IntoView {
                 (Plot::LearningCurve(p), h)
             })
         });
-        from_fit
-            .or_else(|| {
-                ctx.relative.with(|r| {
-                    r.as_ref().map(|r| {
-                        let (p, h) = plotting::preset_curve(r);
-                        (Plot::LearningCurve(p), h)
+        // Always a plot (an empty one says "No data to plot"); an `Option` like the
+        // model-size plot's, so both are one memo type.
+        Some(
+            from_fit
+                .or_else(|| {
+                    ctx.relative.with(|r| {
+                        r.as_ref().map(|r| {
+                            let (p, h) = plotting::preset_curve(r);
+                            (Plot::LearningCurve(p), h)
+                        })
                     })
                 })
-            })
-            .unwrap_or_else(|| {
-                (
-                    Plot::LearningCurve(scalefit_plot::LearningCurvePlot::default()),
-                    Hover::default(),
-                )
-            })
+                .unwrap_or_else(|| {
+                    (
+                        Plot::LearningCurve(scalefit_plot::LearningCurvePlot::default()),
+                        Hover::default(),
+                    )
+                }),
+        )
     });
     let model = Memo::new(move |_| {
         let from_fit = ctx.analysis.with(|a| a.as_ref().map(plotting::model_size));
@@ -61,7 +65,6 @@ pub fn Charts(ctx: Ctx) -> impl IntoView {
         }
         .map(|(p, h)| (Plot::ModelSize(p), h))
     });
-    let learning = Signal::derive(move || Some(learning.get()));
     view! {
         <section class="card chart-card" aria-labelledby="lc-heading">
             <ChartCanvas
@@ -85,8 +88,8 @@ pub fn Charts(ctx: Ctx) -> impl IntoView {
                 id="model-size"
                 heading_id="ms-heading"
                 title="Model size"
-                caption=Signal::derive(|| "Best model size against training-set size, log-log; the diamond is the size projected for the target.")
-                plot=Signal::derive(move || model.get())
+                caption=Signal::stored("Best model size against training-set size, log-log; the diamond is the size projected for the target.")
+                plot=model
             />
         </section>
     }
@@ -162,12 +165,13 @@ fn ChartCanvas(
     heading_id: &'static str,
     title: &'static str,
     #[prop(into)] caption: Signal<&'static str>,
-    #[prop(into)] plot: Signal<Option<(Plot, Hover)>>,
+    plot: Memo<Option<(Plot, Hover)>>,
 ) -> impl IntoView {
     let canvas = NodeRef::<html::Canvas>::new();
-    let frame = RwSignal::new(None::<PlotFrame>);
-    let resized = RwSignal::new(0u32);
-    dom::on_resize(move || resized.update(|n| *n = n.wrapping_add(1)));
+    // Where the plot landed, for the tooltip (read on pointer moves only).
+    let frame = StoredValue::new(None::<PlotFrame>);
+    let resized = Trigger::new();
+    dom::on_resize(move || resized.notify());
     Effect::new(move |_| {
         resized.track();
         let dark = ctx.dark.get();
@@ -176,7 +180,7 @@ fn ChartCanvas(
         if f.is_some() && id == "learning-curve" {
             crate::perf::learning_curve_drawn();
         }
-        frame.set(f);
+        frame.set_value(f);
     });
     let tip = NodeRef::<html::Div>::new();
     // The tooltip is written straight into its element: it changes with every pointer
@@ -198,7 +202,7 @@ fn ChartCanvas(
         let _ = t.remove_attribute("hidden");
     };
     let on_move = move |e: ev::PointerEvent| {
-        let (Some(el), Some(f)) = (canvas.get_untracked(), frame.get_untracked()) else {
+        let (Some(el), Some(f)) = (canvas.get_untracked(), frame.get_value()) else {
             return;
         };
         let cw = f64::from(el.client_width().max(1));

@@ -11,7 +11,6 @@ use crate::{dom, export};
 /// Share and export buttons.
 #[component]
 pub fn SharePanel(ctx: Ctx) -> impl IntoView {
-    let copied = RwSignal::new(None::<bool>);
     let share = move |_| {
         let Some(base) = dom::url_without_hash() else {
             ctx.notify(
@@ -21,7 +20,7 @@ pub fn SharePanel(ctx: Ctx) -> impl IntoView {
             return;
         };
         let json = ctx.ws.with_untracked(|w| permalink::json_of(&w.state));
-        copied.set(None);
+        dom::set_text("share-status", "");
         // The browser deflates the state (a few milliseconds), then the link is shown.
         wasm_bindgen_futures::spawn_local(async move {
             let Some(deflated) = dom::deflate_raw(&json).await else {
@@ -52,7 +51,20 @@ pub fn SharePanel(ctx: Ctx) -> impl IntoView {
                     ),
                 );
             }
-            dom::copy_text(&url, move |ok| copied.set(Some(ok)));
+            let long = url.len() > SHAREABLE_LEN;
+            dom::copy_text(&url, move |ok| {
+                let said = if ok {
+                    "Copied to the clipboard and put in the address bar."
+                } else {
+                    "Put in the address bar; copy it from the field above (the clipboard was not available)."
+                };
+                let text = if long {
+                    format!("{said} This link is long: some chat tools cut it, so the exports below may travel better.")
+                } else {
+                    said.to_string()
+                };
+                dom::set_text("share-status", &text);
+            });
         });
     };
     let export_csv = move |_| {
@@ -77,7 +89,6 @@ pub fn SharePanel(ctx: Ctx) -> impl IntoView {
         let json = ctx.ws.with_untracked(|w| export::state_json(&w.state));
         dom::download_text("scalefit-state.json", "application/json", &json);
     };
-    let long = move || ctx.permalink.with(|l| l.len() > SHAREABLE_LEN);
     let has_results =
         move || ctx.analysis.with(Option::is_some) || ctx.relative.with(Option::is_some);
     view! {
@@ -104,14 +115,7 @@ pub fn SharePanel(ctx: Ctx) -> impl IntoView {
                     }
                 />
             </div>
-            <p class="hint share-status" aria-live="polite">
-                {move || match copied.get() {
-                    Some(true) => "Copied to the clipboard and put in the address bar.",
-                    Some(false) => "Put in the address bar; copy it from the field above (the clipboard was not available).",
-                    None => "",
-                }}
-                {move || long().then_some(" This link is long: some chat tools cut it, so the exports below may travel better.")}
-            </p>
+            <p class="hint share-status" id="share-status" aria-live="polite"></p>
             <div class="button-row">
                 <button
                     id="export-csv"
