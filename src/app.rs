@@ -1,13 +1,14 @@
 //! The root component and the reactive spine of the page: the workspace signal, its
 //! debounced copy that is analysed, the parse, the point fit, the chunked bootstrap,
-//! autosave, the theme, and permalinks opened on load.
+//! autosave, the theme, and permalinks (decoded with the browser's inflater, before the
+//! app mounts for the link in the URL at load, and on later fragment changes).
 
 use std::time::Duration;
 
 use leptos::prelude::*;
 use scalefit_core::analysis::{analyze_point, Analysis, AnalysisOptions};
 use scalefit_core::parse::{Parsed, Point};
-use scalefit_core::permalink::{self, State};
+use scalefit_core::permalink::{self, LinkError, State};
 use scalefit_core::session;
 
 use crate::components::charts::Charts;
@@ -130,9 +131,33 @@ impl Ctx {
     }
 }
 
+/// A permalink's payload decoded, or why it could not be.
+pub type LinkOutcome = Result<State, LinkError>;
+
+/// Decodes a payload (what follows `#s=`) as `permalink::decode` does, but with the
+/// browser's `DecompressionStream` as the inflater, so the page ships none.
+pub async fn decode_link(payload: &str) -> LinkOutcome {
+    let unpacked = permalink::unpack(payload)?;
+    let json = dom::inflate_raw(&unpacked.deflated, permalink::MAX_INFLATED).await;
+    permalink::finish(unpacked.checksum, json)
+}
+
+/// The link in the URL at load, decoded (`None` without one). Should the fragment
+/// change while it is decoded, the new one is decoded instead: the app mounts with
+/// what the address bar shows.
+pub async fn link_at_load() -> Option<LinkOutcome> {
+    loop {
+        let hash = dom::hash();
+        let decoded = decode_link(permalink::payload_of(&hash)?).await;
+        if dom::hash() == hash {
+            return Some(decoded);
+        }
+    }
+}
+
 /// What opening a link did: the notice to show, and whether the workspace changed.
-fn open_link_in(ws: &mut Workspace, payload: &str) -> (Option<Message>, bool) {
-    match permalink::decode(payload) {
+fn open_link_in(ws: &mut Workspace, decoded: LinkOutcome) -> (Option<Message>, bool) {
+    match decoded {
         Ok(state) => {
             if ws.state == state {
                 return (None, false);
@@ -158,24 +183,25 @@ fn open_link_in(ws: &mut Workspace, payload: &str) -> (Option<Message>, bool) {
     }
 }
 
-/// Loads the autosaved workspace and opens a permalink if the URL has one.
-fn initial_workspace() -> (Workspace, Vec<Message>, bool) {
+/// Loads the autosaved workspace and opens the permalink the URL had at load, if any
+/// (`link`, decoded before the app mounted).
+fn initial_workspace(link: Option<LinkOutcome>) -> (Workspace, Vec<Message>, bool) {
     let mut ws = storage::load().unwrap_or_default();
-    let hash = dom::hash();
-    match permalink::payload_of(&hash) {
+    match link {
         // Good or bad, the link leaves the address bar at the first edit.
-        Some(payload) => {
-            let (note, _) = open_link_in(&mut ws, payload);
+        Some(decoded) => {
+            let (note, _) = open_link_in(&mut ws, decoded);
             (ws, note.into_iter().collect(), true)
         }
         None => (ws, Vec::new(), false),
     }
 }
 
-/// The page.
+/// The page. `link` is the permalink in the URL at load, already decoded (see
+/// [`link_at_load`]); `None` without one.
 #[component]
-pub fn App() -> impl IntoView {
-    let (initial, notices0, from_link) = initial_workspace();
+pub fn App(link: Option<LinkOutcome>) -> impl IntoView {
+    let (initial, notices0, from_link) = initial_workspace(link);
     let ws = RwSignal::new(initial.clone());
     let settled = RwSignal::new(initial.state.clone());
     let notices = RwSignal::new(notices0);
@@ -184,22 +210,37 @@ pub fn App() -> impl IntoView {
     // Set when a link (not the user) changed the state, so that change keeps its notice
     // and its address.
     let from_link_now = StoredValue::new(false);
+    // Counts the links pasted into the address bar: a link is decoded asynchronously,
+    // and only the latest one's result is applied (an older one decoding later loses).
+    let latest_link = StoredValue::new(0u64);
     dom::on_hash_change(move || {
         let hash = dom::hash();
-        let Some(payload) = permalink::payload_of(&hash) else {
+        let Some(payload) = permalink::payload_of(&hash).map(str::to_owned) else {
             return;
         };
-        url_has_state.set(true);
-        let mut outcome = (None, false);
-        ws.update(|w| outcome = open_link_in(w, payload));
-        let (note, changed) = outcome;
-        if changed {
-            from_link_now.set_value(true);
-            notices.set(Vec::new());
-        }
-        if let Some(m) = note {
-            notices.update(|n| n.push(m));
-        }
+        let Some(this) = latest_link.try_update_value(|n| {
+            *n = n.wrapping_add(1);
+            *n
+        }) else {
+            return;
+        };
+        wasm_bindgen_futures::spawn_local(async move {
+            let decoded = decode_link(&payload).await;
+            if latest_link.try_get_value() != Some(this) {
+                return;
+            }
+            url_has_state.try_set(true);
+            let mut outcome = (None, false);
+            ws.try_update(|w| outcome = open_link_in(w, decoded));
+            let (note, changed) = outcome;
+            if changed {
+                from_link_now.try_set_value(true);
+                notices.try_set(Vec::new());
+            }
+            if let Some(m) = note {
+                notices.try_update(|n| n.push(m));
+            }
+        });
     });
 
     // Debounce: the analysis follows the state 150 ms after the last keystroke, and at

@@ -199,21 +199,40 @@ pub fn on_resize(f: impl Fn() + 'static) {
     cb.forget();
 }
 
+/// A new `name(format)` stream (`CompressionStream`, `DecompressionStream`), `None`
+/// where the browser lacks it or the format. web-sys lists both as unstable, so they
+/// are looked up and constructed by name.
+fn codec_stream(name: &str, format: &str) -> Option<JsValue> {
+    let ctor: js_sys::Function = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str(name))
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    js_sys::Reflect::construct(&ctor, &js_sys::Array::of1(&JsValue::from_str(format))).ok()
+}
+
+/// Calls method `name` of `this` with `args`; `None` when it is missing or throws.
+fn call(this: &JsValue, name: &str, args: &[&JsValue]) -> Option<JsValue> {
+    let f: js_sys::Function = js_sys::Reflect::get(this, &JsValue::from_str(name))
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let args: js_sys::Array = args.iter().copied().collect();
+    js_sys::Reflect::apply(&f, this, &args).ok()
+}
+
+/// Awaits the promise method `name` of `this` returns: its value, `None` when it is
+/// missing, throws or rejects. Every promise the streams code makes is awaited here,
+/// so none can reject unhandled (a console error).
+async fn call_await(this: &JsValue, name: &str, args: &[&JsValue]) -> Option<JsValue> {
+    let promise: js_sys::Promise = call(this, name, args)?.dyn_into().ok()?;
+    JsFuture::from(promise).await.ok()
+}
+
 /// Raw deflate (RFC 1951) of `bytes` by the browser's `CompressionStream("deflate-raw")`
 /// (every current browser has it), so the page ships no compressor of its own; `None`
-/// where it is missing or fails. web-sys lists `CompressionStream` as unstable, so it is
-/// looked up and constructed by name.
+/// where it is missing or fails.
 pub async fn deflate_raw(bytes: &[u8]) -> Option<Vec<u8>> {
-    let ctor: js_sys::Function =
-        js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("CompressionStream"))
-            .ok()?
-            .dyn_into()
-            .ok()?;
-    let compressor = js_sys::Reflect::construct(
-        &ctor,
-        &js_sys::Array::of1(&JsValue::from_str("deflate-raw")),
-    )
-    .ok()?;
+    let compressor = codec_stream("CompressionStream", "deflate-raw")?;
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).ok()?;
     // A CompressionStream is a {readable, writable} pair.
@@ -223,6 +242,75 @@ pub async fn deflate_raw(bytes: &[u8]) -> Option<Vec<u8>> {
     let response = web_sys::Response::new_with_opt_readable_stream(Some(&deflated)).ok()?;
     let buffer = JsFuture::from(response.array_buffer().ok()?).await.ok()?;
     Some(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// Why [`inflate_raw`] gave nothing (the permalink's own type, so the decoder's
+/// messages apply).
+pub use scalefit_core::permalink::InflateError;
+
+/// Input fed to the inflater at a time: deflate expands at most about 1032 times, so
+/// one piece makes at most about 1 MB, however the browser buffers its output.
+const INFLATE_FEED: usize = 1024;
+
+/// Inflates the raw deflate stream `bytes` with the browser's
+/// `DecompressionStream("deflate-raw")`, so the page ships no inflater of its own.
+/// The output is read chunk by chunk and the read stops (the stream is cancelled) as
+/// soon as more than `limit` bytes came out: a deflate bomb costs about `limit`, not
+/// what it would expand to.
+///
+/// # Errors
+/// [`InflateError::TooLarge`] past `limit`; [`InflateError::Corrupt`] for a broken,
+/// truncated or trailing-junk stream, and where the browser has no such stream.
+pub async fn inflate_raw(bytes: &[u8], limit: usize) -> Result<Vec<u8>, InflateError> {
+    let inflater =
+        codec_stream("DecompressionStream", "deflate-raw").ok_or(InflateError::Corrupt)?;
+    let get = |name: &str| js_sys::Reflect::get(&inflater, &JsValue::from_str(name)).ok();
+    let writable = get("writable").ok_or(InflateError::Corrupt)?;
+    let readable: web_sys::ReadableStream = get("readable")
+        .and_then(|r| r.dyn_into().ok())
+        .ok_or(InflateError::Corrupt)?;
+    let writer = call(&writable, "getWriter", &[]).ok_or(InflateError::Corrupt)?;
+    let reader: JsValue = readable.get_reader().into();
+
+    // The input goes in by pieces, each written once the stream has taken the one
+    // before (it takes them as the output is read), then the stream is closed. A
+    // write fails once the reader below cancels or the stream errors: then it stops.
+    let pieces: Vec<JsValue> = bytes
+        .chunks(INFLATE_FEED)
+        .map(|piece| js_sys::Uint8Array::from(piece).into())
+        .collect();
+    wasm_bindgen_futures::spawn_local(async move {
+        for piece in pieces {
+            if call_await(&writer, "write", &[&piece]).await.is_none() {
+                return;
+            }
+        }
+        let _ = call_await(&writer, "close", &[]).await;
+    });
+
+    let mut out = Vec::new();
+    loop {
+        // A read rejects when the stream errors: broken or truncated data.
+        let Some(step) = call_await(&reader, "read", &[]).await else {
+            return Err(InflateError::Corrupt);
+        };
+        let field = |name: &str| js_sys::Reflect::get(&step, &JsValue::from_str(name)).ok();
+        let chunk = match field("done").and_then(|d| d.as_bool()) {
+            Some(true) => return Ok(out),
+            Some(false) => field("value").and_then(|v| v.dyn_into::<js_sys::Uint8Array>().ok()),
+            None => None,
+        };
+        let error = match chunk {
+            Some(c) if out.len().saturating_add(c.length() as usize) <= limit => {
+                out.extend_from_slice(&c.to_vec());
+                continue;
+            }
+            Some(_) => InflateError::TooLarge,
+            None => InflateError::Corrupt,
+        };
+        let _ = call_await(&reader, "cancel", &[]).await;
+        return Err(error);
+    }
 }
 
 fn element(id: &str) -> Option<web_sys::Element> {

@@ -16,5 +16,15 @@ mod view_model;
 mod workspace;
 
 fn main() {
-    leptos::mount::mount_to_body(app::App);
+    // A link in the URL is inflated by the browser (asynchronously) before the app
+    // mounts, so the first render already shows it; without one, the app mounts at once.
+    if scalefit_core::permalink::payload_of(&dom::hash()).is_none() {
+        mount(None);
+    } else {
+        wasm_bindgen_futures::spawn_local(async { mount(app::link_at_load().await) });
+    }
+}
+
+fn mount(link: Option<app::LinkOutcome>) {
+    leptos::mount::mount_to_body(move || leptos::view! { <app::App link=link/> });
 }

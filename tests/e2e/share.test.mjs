@@ -3,7 +3,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEnv, fixture } from './harness.mjs';
+import { startEnv, fixture, payloadV2 } from './harness.mjs';
 
 let env;
 before(async () => { env = await startEnv(); });
@@ -66,6 +66,45 @@ test('a permalink opened in a tab already showing the page (fragment-only naviga
   await tab.settle(before);
   assert.equal(await tab.text(), fixture('power_floor.csv'), 'the link\'s data replace the shown data (hashchange)');
   assert.equal(await tab.rawValue('beta-g'), want, '#beta-g is the link\'s');
+});
+
+test('two links pasted in quick succession: only the latest one opens, whichever decodes last', async (t) => {
+  const app = await env.open(t);
+  // Chromium inflates within one round of promise jobs, so a link is done before the
+  // next fragment change is even seen; a slower inflater (another browser, a busy
+  // machine) is simulated by delaying each piece of input by a timer. The first link
+  // is long and barely compressible (a dozen pieces), the second short (one piece):
+  // the second is inflated first, yet the first must not win when it is done.
+  await app.page.evaluate(() => {
+    const Real = DecompressionStream;
+    globalThis.DecompressionStream = class {
+      constructor(format) {
+        const inner = new Real(format);
+        const slow = new TransformStream({
+          transform: (chunk, c) => new Promise((r) => setTimeout(() => { c.enqueue(chunk); r(); }, 30)),
+        });
+        slow.readable.pipeTo(inner.writable).catch(() => {});
+        this.writable = slow.writable;
+        this.readable = inner.readable;
+      }
+    };
+  });
+  let x = 99;
+  const rand = () => { x = (x * 1103515245 + 12345) % 2147483648; return x / 2147483648; };
+  const rows = Array.from({ length: 1500 }, (_, i) => `${1000 + 7 * i},${(0.2 + 0.3 * rand()).toFixed(9)}`);
+  const first = payloadV2({ text: 'size,error\n' + rows.join('\n') + '\n' });
+  const latest = fixture('power_floor.csv');
+  const before = await app.snapshot();
+  // The second link arrives once the page has seen the first (this listener runs after
+  // the page's own, which was added first) and while the first is being inflated.
+  await app.page.evaluate(([a, b]) => {
+    addEventListener('hashchange', () => { location.hash = '#s=' + b; }, { once: true });
+    location.hash = '#s=' + a;
+  }, [first, payloadV2({ text: latest })]);
+  await app.settle(before);
+  await app.page.waitForTimeout(800);
+  assert.equal(await app.text(), latest, 'the latest link\'s data are shown');
+  assert.doesNotMatch(await app.message(), /could not be opened/i, 'and no link failed');
 });
 
 test('a link longer than chat tools keep gets a warning and points to the exports', async (t) => {

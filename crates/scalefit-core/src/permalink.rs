@@ -237,10 +237,55 @@ pub fn payload(json: &[u8], deflated: &[u8]) -> String {
 
 /// Decodes a payload (what follows `#s=`). See [`LinkError`] for failures.
 ///
+/// This is [`unpack`], then miniz_oxide's inflater, then [`finish`]; the web page runs
+/// the same two steps around the browser's `DecompressionStream` instead, so it ships
+/// no inflater of its own.
+///
 /// # Errors
 /// [`LinkError`] for an empty, too long, non-base64, unknown-version, corrupted,
 /// oversize or schema-mismatched payload.
 pub fn decode(payload: &str) -> Result<State, LinkError> {
+    let unpacked = unpack(payload)?;
+    finish(unpacked.checksum, inflate(&unpacked.deflated))
+}
+
+/// A payload taken apart (see [`unpack`]): what is left to inflate, and what to check
+/// the inflated JSON against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unpacked {
+    /// The raw deflate stream (RFC 1951) of the state's JSON.
+    pub deflated: Vec<u8>,
+    /// The Adler-32 of the JSON that a version-2 link carries; `None` for version 1.
+    pub checksum: Option<u32>,
+}
+
+/// Why a raw deflate stream gave no JSON, whoever inflated it (miniz_oxide in
+/// [`decode`], the browser in the page). [`finish`] turns it into a [`LinkError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InflateError {
+    /// The stream is broken or truncated ([`LinkError::Corrupt`]).
+    Corrupt,
+    /// It expands to more than [`MAX_INFLATED`] bytes ([`LinkError::TooLarge`]).
+    TooLarge,
+}
+
+impl From<InflateError> for LinkError {
+    fn from(e: InflateError) -> Self {
+        match e {
+            InflateError::Corrupt => LinkError::Corrupt,
+            InflateError::TooLarge => LinkError::TooLarge,
+        }
+    }
+}
+
+/// The first step of [`decode`], everything before inflating: the caps, base64, the
+/// version byte and (version 2) the checksum at the end.
+///
+/// # Errors
+/// [`LinkError::Empty`], [`LinkError::TooLong`], [`LinkError::Base64`],
+/// [`LinkError::FutureVersion`], [`LinkError::UnknownVersion`], or
+/// [`LinkError::Corrupt`] when no deflate stream can be there.
+pub fn unpack(payload: &str) -> Result<Unpacked, LinkError> {
     let payload = payload.trim();
     if payload.is_empty() {
         return Err(LinkError::Empty);
@@ -252,24 +297,56 @@ pub fn decode(payload: &str) -> Result<State, LinkError> {
         });
     }
     // Tolerate the padding some tools add back.
-    let bytes = URL_SAFE_NO_PAD
+    let mut bytes = URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))
         .map_err(|_| LinkError::Base64)?;
-    let (&version, body) = bytes.split_first().ok_or(LinkError::Corrupt)?;
+    let &version = bytes.first().ok_or(LinkError::Corrupt)?;
     match version {
-        1 => state_of(&inflate(body)?),
+        1 => {
+            bytes.remove(0);
+            Ok(Unpacked {
+                deflated: bytes,
+                checksum: None,
+            })
+        }
         2 => {
-            let split = body.len().checked_sub(4).ok_or(LinkError::Corrupt)?;
-            let (deflated, sum) = body.split_at(split);
-            let json = inflate(deflated)?;
-            if sum != adler32(&json).to_be_bytes() {
-                return Err(LinkError::Checksum);
-            }
-            state_of(&json)
+            // The version byte, then at least nothing, then the four checksum bytes.
+            let split = bytes
+                .len()
+                .checked_sub(4)
+                .filter(|&at| at >= 1)
+                .ok_or(LinkError::Corrupt)?;
+            let sum = bytes.split_off(split);
+            let checksum = <[u8; 4]>::try_from(sum.as_slice())
+                .map(u32::from_be_bytes)
+                .map_err(|_| LinkError::Corrupt)?;
+            bytes.remove(0);
+            Ok(Unpacked {
+                deflated: bytes,
+                checksum: Some(checksum),
+            })
         }
         v if v > VERSION => Err(LinkError::FutureVersion(v)),
         v => Err(LinkError::UnknownVersion(v)),
     }
+}
+
+/// The last step of [`decode`]: the state in `inflated`, the JSON that the deflate
+/// stream of an [`Unpacked`] link inflated to (or why it did not), checked against
+/// the link's `checksum` if it has one.
+///
+/// # Errors
+/// [`LinkError::Corrupt`] or [`LinkError::TooLarge`] from the inflater,
+/// [`LinkError::Checksum`], or [`LinkError::Schema`].
+pub fn finish(
+    checksum: Option<u32>,
+    inflated: Result<Vec<u8>, InflateError>,
+) -> Result<State, LinkError> {
+    let json = inflated?;
+    if checksum.is_some_and(|sum| sum != adler32(&json)) {
+        return Err(LinkError::Checksum);
+    }
+    state_of(&json)
 }
 
 fn adler32(bytes: &[u8]) -> u32 {
@@ -279,12 +356,12 @@ fn adler32(bytes: &[u8]) -> u32 {
 }
 
 /// Inflates at most [`MAX_INFLATED`] bytes of a raw deflate stream.
-fn inflate(deflated: &[u8]) -> Result<Vec<u8>, LinkError> {
+fn inflate(deflated: &[u8]) -> Result<Vec<u8>, InflateError> {
     miniz_oxide::inflate::decompress_to_vec_with_limit(deflated, MAX_INFLATED).map_err(|e| match e
         .status
     {
-        miniz_oxide::inflate::TINFLStatus::HasMoreOutput => LinkError::TooLarge,
-        _ => LinkError::Corrupt,
+        miniz_oxide::inflate::TINFLStatus::HasMoreOutput => InflateError::TooLarge,
+        _ => InflateError::Corrupt,
     })
 }
 
@@ -443,6 +520,84 @@ mod tests {
         v2.extend(adler32(json).to_be_bytes());
         assert!(matches!(
             decode(&URL_SAFE_NO_PAD.encode(&v2)),
+            Err(LinkError::Schema(_))
+        ));
+    }
+
+    /// The two steps the page runs around the browser's inflater give what [`decode`]
+    /// gives, for both versions, good links and bad.
+    #[test]
+    fn unpack_then_finish_is_decode() {
+        let s = sample();
+        let json = json_of(&s);
+        let deflated = miniz_oxide::deflate::compress_to_vec(&json, 9);
+        let mut v1 = vec![1u8];
+        v1.extend(&deflated);
+        let v1 = URL_SAFE_NO_PAD.encode(v1);
+        let v2 = encode(&s);
+
+        let u = unpack(&v1).unwrap();
+        assert_eq!(u.deflated, deflated);
+        assert_eq!(u.checksum, None);
+        let u = unpack(&v2).unwrap();
+        assert_eq!(u.deflated, deflated);
+        assert_eq!(u.checksum, Some(adler32(&json)));
+
+        let mut bomb = vec![1u8];
+        bomb.extend(miniz_oxide::deflate::compress_to_vec(
+            &vec![b' '; 4 << 20],
+            9,
+        ));
+        let good = encode(&sample());
+        let payloads = [
+            v1.clone(),
+            v2.clone(),
+            format!("  {v2}==\n"),
+            String::new(),
+            "!!!!".into(),
+            good[..4 * (good.len() / 8)].to_string(),
+            URL_SAFE_NO_PAD.encode([2u8]),
+            URL_SAFE_NO_PAD.encode([2u8, 1, 2, 3]),
+            URL_SAFE_NO_PAD.encode([2u8, 1, 2, 3, 4]),
+            URL_SAFE_NO_PAD.encode([1u8]),
+            URL_SAFE_NO_PAD.encode([9u8, 1, 2]),
+            URL_SAFE_NO_PAD.encode([0u8, 1, 2]),
+            URL_SAFE_NO_PAD.encode(bomb),
+            "A".repeat(MAX_PAYLOAD + 1),
+        ];
+        for p in payloads {
+            let split = unpack(&p).and_then(|u| finish(u.checksum, inflate(&u.deflated)));
+            assert_eq!(split, decode(&p), "{p:.40}");
+        }
+        assert_eq!(decode(&v1).unwrap(), s);
+    }
+
+    #[test]
+    fn finish_checks_what_the_inflater_gave() {
+        let json = json_of(&sample());
+        let sum = adler32(&json);
+        assert_eq!(finish(Some(sum), Ok(json.clone())).unwrap(), sample());
+        assert_eq!(finish(None, Ok(json.clone())).unwrap(), sample());
+        assert_eq!(
+            finish(Some(sum ^ 1), Ok(json.clone())),
+            Err(LinkError::Checksum)
+        );
+        assert_eq!(
+            finish(Some(sum), Err(InflateError::Corrupt)),
+            Err(LinkError::Corrupt)
+        );
+        assert_eq!(
+            finish(None, Err(InflateError::TooLarge)),
+            Err(LinkError::TooLarge)
+        );
+        // The checksum is checked before the schema, as in `decode`.
+        let array = b"[1]".to_vec();
+        assert_eq!(
+            finish(Some(sum), Ok(array.clone())),
+            Err(LinkError::Checksum)
+        );
+        assert!(matches!(
+            finish(Some(adler32(&array)), Ok(array)),
             Err(LinkError::Schema(_))
         ));
     }
