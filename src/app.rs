@@ -14,7 +14,7 @@ use scalefit_core::session;
 use crate::components::charts::Charts;
 use crate::components::header::Header;
 use crate::components::input::InputPanel;
-use crate::components::results::{FitDetails, ResultsPanel};
+use crate::components::results::{messages_html, FitDetails, ResultsPanel};
 use crate::components::share::SharePanel;
 use crate::format::sentence;
 use crate::runner::{Progress, Runner};
@@ -91,22 +91,18 @@ pub struct Ctx {
     pub parsed: Memo<Parsed>,
     /// The shown analysis: the bootstrapped one once ready, with the current target.
     pub analysis: Memo<Option<Analysis>>,
-    /// Bootstrap progress while it runs.
-    pub progress: RwSignal<Option<Progress>>,
     /// A paper preset's relative projection.
     pub relative: Memo<Option<Relative>>,
     /// App notices (links, files, sharing, storage).
     pub notices: RwSignal<Vec<Message>>,
-    /// Everything `#fit-message` says.
-    pub messages: Memo<Vec<Message>>,
+    /// Everything `#fit-message` says, as its HTML.
+    pub messages: Memo<String>,
     /// The chosen theme.
     pub theme: RwSignal<ThemeChoice>,
-    /// Whether the page is dark.
-    pub dark: Memo<bool>,
-    /// The last permalink made.
-    pub permalink: RwSignal<String>,
+    /// Whether the system prefers a dark page (followed live).
+    pub system_dark: RwSignal<bool>,
     /// Whether the address bar holds a state link that edits would make stale.
-    pub url_has_state: RwSignal<bool>,
+    pub url_has_state: StoredValue<bool>,
     /// Set by a change made in one go (a paste, a drop, a file): the next state is
     /// analysed at once instead of after the typing debounce.
     pub at_once: StoredValue<bool>,
@@ -121,6 +117,15 @@ impl Ctx {
 }
 
 impl Ctx {
+    /// Whether the page is dark: the chosen theme, or the system's under "auto".
+    pub fn dark(&self) -> bool {
+        match self.theme.get() {
+            ThemeChoice::Auto => self.system_dark.get(),
+            ThemeChoice::Light => false,
+            ThemeChoice::Dark => true,
+        }
+    }
+
     /// Adds a notice (replacing an identical one).
     pub fn notify(&self, level: Level, text: impl Into<String>) {
         let m = Message::new(level, sentence(&text.into()));
@@ -197,6 +202,15 @@ fn initial_workspace(link: Option<LinkOutcome>) -> (Workspace, Vec<Message>, boo
     }
 }
 
+/// Shows the bootstrap's progress (`None`: nothing running) in its slot of the results
+/// panel; it changes several times a second and nothing else reads it.
+fn show_progress(progress: Option<Progress>) {
+    dom::set_html(
+        "bootstrap-slot",
+        &crate::components::results::progress_html(progress),
+    );
+}
+
 /// The page. `link` is the permalink in the URL at load, already decoded (see
 /// [`link_at_load`]); `None` without one.
 #[component]
@@ -205,8 +219,10 @@ pub fn App(link: Option<LinkOutcome>) -> impl IntoView {
     let ws = RwSignal::new(initial.clone());
     let settled = RwSignal::new(initial.state.clone());
     let notices = RwSignal::new(notices0);
-    let url_has_state = RwSignal::new(from_link);
-    let state = Memo::new(move |_| ws.with(|w| w.state.clone()));
+    let url_has_state = StoredValue::new(from_link);
+    // The state last seen by the debounce below: other workspace changes (the undo
+    // buffer) do not count as edits.
+    let seen = StoredValue::new(initial.state.clone());
     // Set when a link (not the user) changed the state, so that change keeps its notice
     // and its address.
     let from_link_now = StoredValue::new(false);
@@ -229,7 +245,7 @@ pub fn App(link: Option<LinkOutcome>) -> impl IntoView {
             if latest_link.try_get_value() != Some(this) {
                 return;
             }
-            url_has_state.try_set(true);
+            url_has_state.try_set_value(true);
             let mut outcome = (None, false);
             ws.try_update(|w| outcome = open_link_in(w, decoded));
             let (note, changed) = outcome;
@@ -247,11 +263,12 @@ pub fn App(link: Option<LinkOutcome>) -> impl IntoView {
     // once after a paste, a drop or a file (one change: nothing more is coming).
     let timer: StoredValue<Option<TimeoutHandle>> = StoredValue::new(None);
     let at_once = StoredValue::new(false);
-    Effect::new(move |first: Option<()>| {
-        let s = state.get();
-        if first.is_none() {
+    Effect::new(move |_| {
+        if ws.with(|w| seen.with_value(|s| *s == w.state)) {
             return;
         }
+        let s = ws.with(|w| w.state.clone());
+        seen.set_value(s.clone());
         if let Some(h) = timer.get_value() {
             h.clear();
         }
@@ -270,11 +287,11 @@ pub fn App(link: Option<LinkOutcome>) -> impl IntoView {
         // Notices speak about the state they were raised for; an edit retires them.
         notices
             .update(|n| n.retain(|m| m.level == Level::Warning && m.text.starts_with("Autosave")));
-        if url_has_state.get_untracked() {
+        if url_has_state.get_value() {
             if let Some(base) = dom::url_without_hash() {
                 dom::replace_url(&base);
             }
-            url_has_state.set(false);
+            url_has_state.set_value(false);
         }
     });
 
@@ -306,8 +323,11 @@ pub fn App(link: Option<LinkOutcome>) -> impl IntoView {
         crate::perf::fit_start();
         settled.with(session::parse_state)
     });
-    let fit_inputs = Memo::new(move |_| {
-        settled.with(|s| {
+    // What the last point fit was made from: a change elsewhere in the state (the
+    // target) keeps the fit, and its bootstrap, as they are.
+    let fitted_from = StoredValue::new(None::<FitInputs>);
+    let point: Memo<PointFit> = Memo::new(move |prev: Option<&PointFit>| {
+        let inputs = settled.with(|s| {
             parsed.with(|p| {
                 if s.text.trim().is_empty() || p.points.is_empty() {
                     return None;
@@ -321,35 +341,41 @@ pub fn App(link: Option<LinkOutcome>) -> impl IntoView {
                     options,
                 })
             })
-        })
-    });
-    let point: Memo<PointFit> = Memo::new(move |_| {
-        fit_inputs.with(|fi| {
-            fi.as_ref().map(|fi| {
-                let a = analyze_point(&fi.points, &fi.held_out, &fi.options)
-                    .map_err(|e| view_model::fit_error_text(&e.to_string()));
-                crate::perf::point_fit_done();
-                a
-            })
-        })
+        });
+        if let Some(prev) = prev {
+            if fitted_from.with_value(|f| *f == inputs) {
+                return prev.clone();
+            }
+        }
+        let fit = inputs.as_ref().map(|fi| {
+            let a = analyze_point(&fi.points, &fi.held_out, &fi.options)
+                .map_err(|e| view_model::fit_error_text(&e.to_string()));
+            crate::perf::point_fit_done();
+            a
+        });
+        fitted_from.set_value(inputs);
+        fit
     });
 
     // The bootstrap follows every new point fit, in slices.
-    let progress = RwSignal::new(None::<Progress>);
-    let booted = RwSignal::new(None::<Analysis>);
+    // The finished bootstrap, and a trigger telling the analysis it arrived.
+    let booted = StoredValue::new(None::<Analysis>);
+    let booted_now = Trigger::new();
     let runner = Runner::default();
     Effect::new(move |_| {
         let p = point.get();
-        booted.set(None);
-        progress.set(None);
+        booted.set_value(None);
+        booted_now.notify();
+        show_progress(None);
         match p {
             Some(Ok(a)) if a.options.bootstrap > 0 => runner.start(
                 a,
-                move |pr| progress.set(Some(pr)),
+                move |pr| show_progress(Some(pr)),
                 move |full| {
                     crate::perf::bootstrap_done();
-                    booted.set(Some(full));
-                    progress.set(None);
+                    booted.set_value(Some(full));
+                    booted_now.notify();
+                    show_progress(None);
                 },
             ),
             _ => runner.cancel(),
@@ -362,8 +388,9 @@ pub fn App(link: Option<LinkOutcome>) -> impl IntoView {
         })?;
         // Only a bootstrap of this very point fit counts (an older one may linger
         // for a moment after an edit).
+        booted_now.track();
         let full = booted
-            .with(|b| {
+            .with_value(|b| {
                 b.as_ref()
                     .filter(|b| {
                         b.fit == base.fit
@@ -391,14 +418,14 @@ pub fn App(link: Option<LinkOutcome>) -> impl IntoView {
                 parsed.with(|p| {
                     analysis.with(|a| {
                         relative.with(|r| {
-                            view_model::messages(view_model::MessageInputs {
+                            messages_html(&view_model::messages(view_model::MessageInputs {
                                 notices: n,
                                 state: s,
                                 parsed: Some(p),
                                 fit_error: fit_error.as_deref(),
                                 analysis: a.as_ref(),
                                 relative: r.as_ref(),
-                            })
+                            }))
                         })
                     })
                 })
@@ -412,30 +439,24 @@ pub fn App(link: Option<LinkOutcome>) -> impl IntoView {
     ));
     let system_dark = RwSignal::new(dom::prefers_dark());
     dom::on_scheme_change(move |d| system_dark.set(d));
-    let dark = Memo::new(move |_| match theme.get() {
-        ThemeChoice::Auto => system_dark.get(),
-        ThemeChoice::Light => false,
-        ThemeChoice::Dark => true,
-    });
-    Effect::new(move |_| {
-        dom::set_root_attribute("data-theme", if dark.get() { "dark" } else { "light" });
-    });
 
     let ctx = Ctx {
         ws,
         settled,
         parsed,
         analysis,
-        progress,
         relative,
         notices,
         messages,
         theme,
-        dark,
-        permalink: RwSignal::new(String::new()),
+        system_dark,
         url_has_state,
         at_once,
     };
+
+    Effect::new(move |_| {
+        dom::set_root_attribute("data-theme", if ctx.dark() { "dark" } else { "light" });
+    });
 
     view! {
         <a class="skip-link" href="#results">"Skip to results"</a>

@@ -330,6 +330,13 @@ pub fn set_value(id: &str, v: &str) {
     }
 }
 
+/// Sets the HTML inside element `id` (markup from `crate::markup` only).
+pub fn set_html(id: &str, html: &str) {
+    if let Some(el) = element(id) {
+        el.set_inner_html(html);
+    }
+}
+
 /// Sets the text of element `id` (if it differs: no needless DOM writes).
 pub fn set_text(id: &str, text: &str) {
     if let Some(el) = element(id) {

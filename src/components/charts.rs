@@ -174,7 +174,7 @@ fn ChartCanvas(
     dom::on_resize(move || resized.notify());
     Effect::new(move |_| {
         resized.track();
-        let dark = ctx.dark.get();
+        let dark = ctx.dark();
         let Some(el) = canvas.get() else { return };
         let f = plot.with(|p| p.as_ref().and_then(|(p, _)| draw(&el, p, dark)));
         if f.is_some() && id == "learning-curve" {

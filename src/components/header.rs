@@ -34,7 +34,7 @@ pub fn Header(ctx: Ctx) -> impl IntoView {
                 on:click=toggle
                 title="Switch between automatic, light and dark themes"
             >
-                <span aria-hidden="true" class="theme-icon">{move || if ctx.dark.get() { "☾" } else { "☀" }}</span>
+                <span aria-hidden="true" class="theme-icon">{move || if ctx.dark() { "☾" } else { "☀" }}</span>
                 {label}
             </button>
         </header>

@@ -104,8 +104,8 @@ fn parse_field(kind: &str, s: &str) -> Option<f64> {
 /// of the relative projection (the three fields work like the model card's).
 #[component]
 fn PresetCard(ctx: Ctx) -> impl IntoView {
-    let preset = Memo::new(move |_| ctx.ws.with(|w| w.source().paper()));
-    let card = Memo::new(move |_| preset.get().map(preset_card_html).unwrap_or_default());
+    let preset = move || ctx.ws.with(|w| w.source().paper());
+    let card = Memo::new(move |_| preset().map(preset_card_html).unwrap_or_default());
     Effect::new(move |_| {
         let (anchor, accuracy) = ctx
             .ws
@@ -124,7 +124,7 @@ fn PresetCard(ctx: Ctx) -> impl IntoView {
             "anchor-error-label",
             if accuracy { "Accuracy" } else { "Error" },
         );
-        dom::set_text("anchor-unit", preset.get().map_or("", |p| p.unit));
+        dom::set_text("anchor-unit", preset().map_or("", |p| p.unit));
     });
     let on_input = move |e: ev::Event| {
         let Some(el) = dom::target::<web_sys::HtmlInputElement>(&e) else {
@@ -147,7 +147,7 @@ fn PresetCard(ctx: Ctx) -> impl IntoView {
     };
     view! {
         <div class="slot" inner_html=card></div>
-        <fieldset class="anchor" hidden=move || preset.with(Option::is_none) on:input=on_input>
+        <fieldset class="anchor" hidden=move || preset().is_none() on:input=on_input>
             <legend>"Your current point"</legend>
             <p class="hint">
                 "Projections are relative to where you are now: the preset's exponent through your current data size and error. Prefilled with an illustrative point in "

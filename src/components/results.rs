@@ -19,14 +19,13 @@ use crate::workspace::Source;
 /// Everything under the results heading, above the plots.
 #[component]
 pub fn ResultsPanel(ctx: Ctx) -> impl IntoView {
-    let progress = Memo::new(move |_| progress_html(ctx.progress.get()));
     let summary = Memo::new(move |_| {
         ctx.analysis.with(|a| {
             ctx.relative
                 .with(|r| summary_text(a.as_ref(), r.as_ref()).unwrap_or_default())
         })
     });
-    let messages = Memo::new(move |_| ctx.messages.with(|m| messages_html(m)));
+    let messages = ctx.messages;
     let empty = move || {
         ctx.ws
             .with(|w| w.source() == Source::Custom && w.state.text.trim().is_empty())
@@ -51,7 +50,7 @@ pub fn ResultsPanel(ctx: Ctx) -> impl IntoView {
         <section class="card results-card" aria-labelledby="results-heading">
             <div class="card-head">
                 <h2 id="results-heading">"Results"</h2>
-                <div class="slot" inner_html=progress></div>
+                <div class="slot" id="bootstrap-slot"></div>
             </div>
             <p class="summary" inner_html=summary></p>
             <div id="fit-message" class="messages" role="status" aria-live="polite" inner_html=messages></div>
@@ -83,7 +82,7 @@ pub fn FitDetails(ctx: Ctx) -> impl IntoView {
 }
 
 /// The bootstrap's progress while it runs.
-fn progress_html(progress: Option<(usize, usize)>) -> String {
+pub fn progress_html(progress: Option<(usize, usize)>) -> String {
     let Some((done, total)) = progress else {
         return String::new();
     };
@@ -118,7 +117,7 @@ fn summary_text(a: Option<&Analysis>, r: Option<&Relative>) -> Option<String> {
 }
 
 /// `#fit-message`'s list: every error and warning.
-fn messages_html(msgs: &[Message]) -> String {
+pub fn messages_html(msgs: &[Message]) -> String {
     if msgs.is_empty() {
         return String::new();
     }

@@ -40,8 +40,8 @@ pub fn SharePanel(ctx: Ctx) -> impl IntoView {
             let url = permalink::link_to(&base, &permalink::payload(&json, &deflated));
             // Replacing the URL must not count as an edit that makes it stale.
             dom::replace_url(&url);
-            ctx.url_has_state.set(true);
-            ctx.permalink.set(url.clone());
+            ctx.url_has_state.set_value(true);
+            dom::set_value("permalink", &url);
             if url.len() > SHAREABLE_LEN {
                 ctx.notify(
                     Level::Warning,
@@ -107,7 +107,6 @@ pub fn SharePanel(ctx: Ctx) -> impl IntoView {
                     type="url"
                     readonly
                     placeholder="Press “Share link” to make a permalink"
-                    prop:value=move || ctx.permalink.get()
                     on:focus=move |e| {
                         if let Some(el) = dom::target::<web_sys::HtmlInputElement>(&e) {
                             el.select();
