@@ -23,12 +23,10 @@ use crate::table::{self, Table};
 /// The rows of the data box as an editable table; edits go back into the text.
 #[component]
 pub fn DataTable(ctx: Ctx) -> impl IntoView {
-    let model = Memo::new(move |_| {
-        ctx.settled
-            .with(|s| ctx.parsed.with(|p| table::table(&s.text, p)))
-    });
+    // The table shown (built only while open), for the listeners to map rows to lines.
+    let model = StoredValue::new(Table::default());
     let delimiter = move || ctx.parsed.with_untracked(|p| p.delimiter.clone());
-    let line_of = move |row: usize| model.with_untracked(|m| m.rows.get(row).map(|r| r.line));
+    let line_of = move |row: usize| model.with_value(|m| m.rows.get(row).map(|r| r.line));
     let edit = move |e: ev::Event| {
         let Some(input) = dom::target::<web_sys::HtmlInputElement>(&e) else {
             return;
@@ -58,7 +56,7 @@ pub fn DataTable(ctx: Ctx) -> impl IntoView {
     };
     let add = move |_| {
         // `append_row` gives a new row at least two cells.
-        let (d, n) = (delimiter(), model.with_untracked(|m| m.n_columns));
+        let (d, n) = (delimiter(), model.with_value(|m| m.n_columns));
         ctx.ws
             .update(|w| w.edit_text(table::append_row(&w.state.text, n, &d)));
     };
@@ -84,12 +82,22 @@ pub fn DataTable(ctx: Ctx) -> impl IntoView {
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
             return;
         };
-        model.with(|m| {
-            // At least the size and error columns, even before a row has both.
-            let names: Vec<String> = (0..m.n_columns.max(2)).map(|j| column_name(m, j)).collect();
-            sync_head(&doc, &head, &names);
-            sync_rows(&doc, &body, m, &names);
-        });
+        let m = ctx
+            .settled
+            .with(|s| ctx.parsed.with(|p| table::table(&s.text, p)));
+        // At least the size and error columns, even before a row has both.
+        let names: Vec<String> = (0..m.n_columns.max(2))
+            .map(|j| column_name(&m, j))
+            .collect();
+        sync_head(&doc, &head, &names);
+        sync_rows(&doc, &body, &m, &names);
+        let more = if m.hidden > 0 {
+            format!("{} more rows are in the text box. ", m.hidden)
+        } else {
+            String::new()
+        };
+        dom::set_text("table-more", &more);
+        model.set_value(m);
     });
     view! {
         <details
@@ -114,11 +122,7 @@ pub fn DataTable(ctx: Ctx) -> impl IntoView {
                 </table>
             </div>
             <p class="hint">
-                {move || {
-                    // Only an open table builds its model.
-                    let hidden = if open.get() { model.with(|m| m.hidden) } else { 0 };
-                    (hidden > 0).then(|| format!("{hidden} more rows are in the text box. "))
-                }}
+                <span id="table-more"></span>
                 "Edits are written back into the text."
             </p>
             <button id="add-row" type="button" class="btn btn-small" on:click=add>

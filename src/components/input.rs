@@ -273,7 +273,8 @@ fn import_text(ctx: Ctx, name: &str, text: String) {
 #[component]
 fn DataBox(ctx: Ctx) -> impl IntoView {
     let area = NodeRef::<html::Textarea>::new();
-    let dragging = RwSignal::new(false);
+    // The drop zone's highlight while something is dragged over it.
+    let dragging = |on: bool| dom::set_class("drop-zone", "dragging", on);
     // Keep the box in step with the workspace when the text changes from elsewhere
     // (preset, link, table, undo) without disturbing the caret while typing.
     Effect::new(move |_| {
@@ -300,7 +301,7 @@ fn DataBox(ctx: Ctx) -> impl IntoView {
     };
     let on_drop = move |e: ev::DragEvent| {
         e.prevent_default();
-        dragging.set(false);
+        dragging(false);
         let Some(dt) = e.data_transfer() else { return };
         if let Some(file) = dt.files().and_then(|f| f.get(0)) {
             import_file(ctx, file);
@@ -327,12 +328,12 @@ fn DataBox(ctx: Ctx) -> impl IntoView {
     view! {
         <div
             class="drop-zone"
-            class:dragging=move || dragging.get()
+            id="drop-zone"
             on:dragover=move |e: ev::DragEvent| {
                 e.prevent_default();
-                dragging.set(true);
+                dragging(true);
             }
-            on:dragleave=move |_| dragging.set(false)
+            on:dragleave=move |_| dragging(false)
             on:drop=on_drop
         >
             <label for="data-input" class="label-row">
