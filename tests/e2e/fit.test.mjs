@@ -90,13 +90,18 @@ test('drag and drop: a file dropped on the data box fills it and is fitted', asy
   const app = await env.open(t);
   const text = fixture(POWER_FLOOR);
   const before = await app.snapshot();
-  await app.page.locator('#data-input').evaluate((el, body) => {
+  const highlight = await app.page.locator('#data-input').evaluate((el, body) => {
     const dt = new DataTransfer();
     dt.items.add(new File([body], 'curve.csv', { type: 'text/csv' }));
+    const zone = () => document.querySelector('.drop-zone').classList.contains('dragging');
+    const seen = [zone()];
     for (const type of ['dragenter', 'dragover', 'drop']) {
       el.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+      seen.push(zone());
     }
+    return seen;
   }, text);
+  assert.deepEqual(highlight, [false, false, true, false], 'the drop zone lights up while dragged over, not after the drop');
   await app.page.waitForFunction((want) => document.getElementById('data-input').value === want, text)
     .catch(() => {});
   assert.equal(await app.text(), text, '#data-input holds the dropped file verbatim');
