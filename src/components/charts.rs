@@ -5,10 +5,9 @@
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
-use plotters::coord::Shift;
-use plotters::prelude::{DrawingArea, IntoDrawingArea};
+use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
-use scalefit_plot::{draw_learning_curve, draw_model_size, PlotError, PlotFrame, Theme};
+use scalefit_plot::{draw_learning_curve, draw_model_size, PlotFrame, Theme};
 
 use crate::app::Ctx;
 use crate::dom;
@@ -117,44 +116,26 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, plot: &Plot, dark: bool) -> Option<
         canvas.set_height(ph);
     }
     let canvas = CanvasBackend::with_canvas_object(canvas.clone())?;
-    #[cfg(feature = "svg-export")]
-    let canvas = Backend::Left(canvas);
-    plot_on(&canvas.into_drawing_area(), plot, &theme(dark, dpr)).ok()
-}
-
-/// The backend the plots are drawn on. With SVG downloads, one type for the canvas and
-/// the SVG so that scalefit-plot's backend adapter is compiled once (about 1 KB less
-/// wasm gzip than one copy per backend).
-#[cfg(feature = "svg-export")]
-type Backend<'a> = scalefit_plot::Either<CanvasBackend, plotters::prelude::SVGBackend<'a>>;
-#[cfg(not(feature = "svg-export"))]
-type Backend<'a> = CanvasBackend;
-
-fn plot_on(
-    root: &DrawingArea<Backend<'_>, Shift>,
-    plot: &Plot,
-    theme: &Theme,
-) -> Result<PlotFrame, PlotError> {
+    let root = canvas.into_drawing_area();
+    let theme = theme(dark, dpr);
     match plot {
-        Plot::LearningCurve(p) => draw_learning_curve(root, p, theme),
-        Plot::ModelSize(p) => draw_model_size(root, p, theme),
+        Plot::LearningCurve(p) => draw_learning_curve(&root, p, &theme),
+        Plot::ModelSize(p) => draw_model_size(&root, p, &theme),
     }
+    .ok()
 }
 
+/// The plot as an SVG document, written by scalefit-plot's own SVG writer: the drawing
+/// code is shared with the canvas, and no second plotters backend is compiled in.
 #[cfg(feature = "svg-export")]
 fn svg_of(plot: &Plot) -> Option<String> {
-    let mut svg = String::new();
-    {
-        // The backend borrows `svg` until the end of this block.
-        let root = Backend::Right(plotters::prelude::SVGBackend::with_string(
-            &mut svg, SVG_SIZE,
-        ))
-        .into_drawing_area();
-        plot_on(&root, plot, &Theme::light()).ok()?;
-        // Flush explicitly: the flush on drop would swallow errors.
-        root.present().ok()?;
+    let (w, h) = SVG_SIZE;
+    let theme = Theme::light();
+    match plot {
+        Plot::LearningCurve(p) => scalefit_plot::render_learning_curve_svg(p, &theme, w, h),
+        Plot::ModelSize(p) => scalefit_plot::render_model_size_svg(p, &theme, w, h),
     }
-    Some(svg)
+    .ok()
 }
 
 /// A canvas with its title, downloads and tooltip.

@@ -75,3 +75,52 @@ test('the learning-curve tooltip reads the curve and the points, and goes away',
   await app.page.mouse.move(box.x + box.width * 0.5, box.y + box.height + 200);
   assert.equal(await tooltip(app.page), null, 'the pointer left: no tooltip');
 });
+
+// The SVG buttons (SPEC section 2, downloads): each offers its plot as an SVG document,
+// written by scalefit-plot's SVG writer. The download is caught where the page hands it
+// to the browser: the Blob behind the object URL and the anchor it clicks.
+test('the SVG buttons download both plots as SVG documents', async (t) => {
+  const app = await env.open(t);
+  await app.paste(fixture('model_size.tsv'));
+  await app.page.evaluate(() => {
+    const blobs = new Map();
+    const create = URL.createObjectURL.bind(URL);
+    URL.createObjectURL = (b) => { const url = create(b); blobs.set(url, b); return url; };
+    window.__downloads = [];
+    HTMLAnchorElement.prototype.click = function () {
+      const blob = blobs.get(this.href);
+      const name = this.download;
+      window.__downloads.push(blob
+        ? blob.text().then((text) => ({ name, type: blob.type, text }))
+        : Promise.resolve({ name, href: this.href }));
+    };
+  });
+  for (const id of ['learning-curve', 'model-size']) {
+    await app.page.click(`#${id}-svg`);
+    const got = await app.page.evaluate(() => Promise.all(window.__downloads.splice(0)));
+    assert.equal(got.length, 1, `${id}: one download`);
+    const [d] = got;
+    assert.equal(d.name, `scalefit-${id}.svg`);
+    assert.equal(d.type, 'image/svg+xml');
+    assert.ok(d.text.startsWith('<svg width="960" height="600" viewBox="0 0 960 600" ' +
+      'xmlns="http://www.w3.org/2000/svg">\n<rect x="0" y="0" width="960" height="600" ' +
+      'opacity="1" fill="#FFFFFF" stroke="none"/>\n'), `${id}: the document and its background`);
+    assert.ok(d.text.endsWith('</svg>\n'), `${id}: the document is closed`);
+    for (const tag of ['polyline', 'circle', 'polygon', 'text']) {
+      assert.ok(d.text.includes(`<${tag} `), `${id}: has <${tag}> elements`);
+    }
+    const parsed = await app.page.evaluate((text) => {
+      const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+      return {
+        error: doc.querySelector('parsererror')?.textContent ?? null,
+        root: doc.documentElement.nodeName,
+        circles: doc.querySelectorAll('circle').length,
+        texts: [...doc.querySelectorAll('text')].map((e) => e.textContent.trim()),
+      };
+    }, d.text);
+    assert.equal(parsed.error, null, `${id}: well-formed SVG`);
+    assert.equal(parsed.root, 'svg');
+    assert.ok(parsed.circles >= 10, `${id}: the 10 points are drawn (${parsed.circles} circles)`);
+    assert.ok(parsed.texts.includes('training-set size m'), `${id}: the x axis title (${parsed.texts})`);
+  }
+});

@@ -1,6 +1,7 @@
 //! The only code generic over the plotters backend: a small drawing interface the plots
 //! are written against, and one adapter from it to any [`DrawingBackend`]. Everything else
-//! (layout, mesh, series, legend) is compiled once, whatever the backends.
+//! (layout, mesh, series, legend) is compiled once, whatever the backends; the SVG writer
+//! (svg.rs) is a second implementation of the interface, without plotters' SVG backend.
 
 use std::cell::Cell;
 use std::error::Error;

@@ -45,7 +45,7 @@ pub fn draw_learning_curve<DB: DrawingBackend>(
     canvas::paint(root, &|c, area| draw(c, area, plot, theme))
 }
 
-fn draw(
+pub(crate) fn draw(
     c: &mut dyn Canvas,
     area: Area,
     plot: &LearningCurvePlot,

@@ -1,12 +1,12 @@
 //! Scalefit's plots (learning curve, model size) on log-log axes, drawn with any plotters
-//! backend: a canvas in the web app, SVG in the CLI and tests.
+//! backend (a canvas in the web app) or written as SVG documents (feature `svg`: the app's
+//! downloads, the tests).
 //!
 //! Inputs are plain data structs so this crate stays independent of the analysis code;
 //! the app converts its results into [`LearningCurvePlot`] / [`ModelSizePlot`].
 
 mod canvas;
 mod chart;
-mod either;
 mod frame;
 mod learning_curve;
 mod model_size;
@@ -19,7 +19,6 @@ mod theme;
 
 use std::fmt;
 
-pub use either::{Either, EitherError};
 pub use frame::PlotFrame;
 pub use learning_curve::{draw_learning_curve, LearningCurvePlot};
 pub use model_size::{draw_model_size, ModelSizePlot};

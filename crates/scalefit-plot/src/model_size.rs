@@ -38,7 +38,7 @@ pub fn draw_model_size<DB: DrawingBackend>(
     canvas::paint(root, &|c, area| draw(c, area, plot, theme))
 }
 
-fn draw(
+pub(crate) fn draw(
     c: &mut dyn Canvas,
     area: Area,
     plot: &ModelSizePlot,

@@ -1,7 +1,11 @@
-//! Rendering tests through the SVG backend: expected elements appear, bad input never panics.
+//! Rendering tests on SVG documents (the crate's writer; plotters' `SVGBackend` through the
+//! adapter, and as the writer's reference): expected elements appear, bad input never panics.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use plotters::prelude::*;
+
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::FontTransform;
 
 use crate::scale::{format_tick, ticks, LogRange};
 use crate::*;
@@ -579,41 +583,344 @@ fn legend_names_default_and_can_be_given() {
     assert!(!svg.contains("measured"));
 }
 
-/// `Either` draws exactly what the backend inside draws, on either side: the same SVG
-/// document as the SVG backend alone, for both plots and both themes.
-#[test]
-fn either_backend_draws_what_its_backend_draws() {
-    type Both<'a> = Either<SVGBackend<'a>, SVGBackend<'a>>;
-    let via = |left: bool, size: (u32, u32), draw: &dyn Fn(&DrawingArea<Both, _>)| {
-        let mut svg = String::new();
-        {
-            let svg_backend = SVGBackend::with_string(&mut svg, size);
-            let backend = if left {
-                Both::Left(svg_backend)
-            } else {
-                Both::Right(svg_backend)
-            };
-            let root = backend.into_drawing_area();
-            draw(&root);
-            root.present().unwrap();
-        }
-        svg
+/// The scene's result and the document plotters' `SVGBackend` writes for it, through the
+/// canvas adapter: the reference the SVG writer must reproduce.
+fn reference(size: (u32, u32), scene: &canvas::Scene<'_>) -> String {
+    let mut svg = String::new();
+    let result = {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        let result = canvas::paint(&root, scene);
+        root.present().unwrap();
+        result
     };
-    for theme in [Theme::light(), Theme::dark()] {
-        let lc = learning_curve();
-        let direct = render_learning_curve_svg(&lc, &theme, 720, 480).unwrap();
-        assert!(direct.contains("<polyline"), "a curve was drawn");
-        let ms = model_size();
-        let direct_ms = render_model_size_svg(&ms, &theme, 640, 400).unwrap();
-        for left in [true, false] {
-            let lc_via = via(left, (720, 480), &|root| {
-                draw_learning_curve(root, &lc, &theme).unwrap();
-            });
-            assert_eq!(lc_via, direct);
-            let ms_via = via(left, (640, 400), &|root| {
-                draw_model_size(root, &ms, &theme).unwrap();
-            });
-            assert_eq!(ms_via, direct_ms);
+    format!("{result:?}\n{svg}")
+}
+
+/// The same through the SVG writer.
+fn written(size: (u32, u32), scene: &canvas::Scene<'_>) -> String {
+    let (result, svg) = svg::write(size.0, size.1, scene);
+    format!("{result:?}\n{svg}")
+}
+
+fn assert_same_svg(name: &str, size: (u32, u32), scene: &canvas::Scene<'_>) {
+    let (want, got) = (reference(size, scene), written(size, scene));
+    if want != got {
+        let line = want
+            .lines()
+            .zip(got.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(want.lines().count().min(got.lines().count()));
+        panic!(
+            "{name}: the SVG writer differs from SVGBackend at line {line}:\n  want {:?}\n  got  {:?}",
+            want.lines().nth(line),
+            got.lines().nth(line)
+        );
+    }
+}
+
+fn same_learning_curve(name: &str, plot: &LearningCurvePlot, theme: &Theme, size: (u32, u32)) {
+    assert_same_svg(name, size, &|c, area| {
+        learning_curve::draw(c, area, plot, theme)
+    });
+}
+
+fn same_model_size(name: &str, plot: &ModelSizePlot, theme: &Theme, size: (u32, u32)) {
+    assert_same_svg(name, size, &|c, area| {
+        model_size::draw(c, area, plot, theme)
+    });
+}
+
+/// The SVG writer writes, byte for byte, the document plotters' `SVGBackend` writes for
+/// the same plot: both plots, both themes, several sizes and scales, every legend corner,
+/// regions, bands, unfittable labels, no data, too small, and degenerate values.
+#[test]
+fn svg_writer_matches_plotters_svg_backend() {
+    let (light, dark) = (Theme::light(), Theme::dark());
+    let themes = [
+        ("light", light),
+        ("dark", dark),
+        ("light2x", light.scaled(2.0)),
+        ("dark1.5x", dark.scaled(1.5)),
+        ("light0.75x", light.scaled(0.75)),
+    ];
+    let sizes = [
+        (800, 500),
+        (640, 400),
+        (960, 600),
+        (420, 280),
+        (1600, 1000),
+        (200, 150),
+        (150, 120),
+        (180, 160),
+        (0, 0),
+    ];
+    let base = learning_curve();
+    let ms = model_size();
+    let mut cases = 0;
+    for (name, theme) in &themes {
+        for size in sizes {
+            let tag = format!("{name} {size:?}");
+            same_learning_curve(&format!("learning curve {tag}"), &base, theme, size);
+            same_model_size(&format!("model size {tag}"), &ms, theme, size);
+            cases += 2;
         }
+    }
+
+    // Flipped data, so the legend lands in each corner in turn.
+    let flip_y = |p: &[(f64, f64)]| p.iter().map(|&(x, y)| (x, 1.0 / y)).collect::<Vec<_>>();
+    let flip_x = |p: &[(f64, f64)]| p.iter().map(|&(x, y)| (1e8 / x, y)).collect::<Vec<_>>();
+    let rising = LearningCurvePlot {
+        points: flip_y(&base.points),
+        held_out: flip_y(&base.held_out),
+        curve: flip_y(&base.curve),
+        band: base
+            .band
+            .iter()
+            .map(|&(m, lo, hi)| (m, 1.0 / hi, 1.0 / lo))
+            .collect(),
+        extrapolation: flip_y(&base.extrapolation),
+        target: Some(30.0),
+        ..base.clone()
+    };
+    let mirrored = LearningCurvePlot {
+        points: flip_x(&base.points),
+        held_out: flip_x(&base.held_out),
+        curve: flip_x(&base.curve),
+        band: base
+            .band
+            .iter()
+            .map(|&(m, lo, hi)| (1e8 / m, lo, hi))
+            .collect(),
+        extrapolation: flip_x(&base.extrapolation),
+        regions: vec![],
+        ..base.clone()
+    };
+    let both = LearningCurvePlot {
+        points: flip_x(&rising.points),
+        held_out: flip_x(&rising.held_out),
+        curve: flip_x(&rising.curve),
+        band: vec![],
+        extrapolation: flip_x(&rising.extrapolation),
+        ..rising.clone()
+    };
+    let ms_flipped = ModelSizePlot {
+        points: flip_x(&ms.points),
+        curve: flip_x(&ms.curve),
+        band: ms
+            .band
+            .iter()
+            .map(|&(m, lo, hi)| (1e8 / m, lo, hi))
+            .collect(),
+        projected: ms.projected.map(|(x, y)| (1e8 / x, y)),
+        ..ms.clone()
+    };
+    let ms_plain = ModelSizePlot {
+        projected: None,
+        band: vec![],
+        names: ["trend".into(), "a <b> & \"c\" 'd'".into()],
+        ..ms.clone()
+    };
+    let errors = LearningCurvePlot {
+        points: vec![(1e3, 0.3), (2e3, 0.2), (5e3, 0.12), (1e4, 0.08)],
+        held_out: vec![(2e4, 0.05)],
+        curve: (0..20)
+            .map(|i| {
+                let m = 1e3 * 20f64.powf(f64::from(i) / 19.0);
+                (m, 0.3 * (m / 1e3).powf(-0.45))
+            })
+            .collect(),
+        band: (0..20)
+            .map(|i| {
+                let m = 1e3 * 20f64.powf(f64::from(i) / 19.0);
+                let e = 0.3 * (m / 1e3).powf(-0.45);
+                (m, e - 0.1, e + 0.05)
+            })
+            .collect(),
+        target: Some(0.04),
+        regions: vec![
+            (
+                500.0,
+                3e3,
+                "a very long region label that cannot fit".into(),
+            ),
+            (3e3, 1e5, "ok & <fine>".into()),
+            (1e5, 1e6, String::new()),
+        ],
+        x_label: "m \"examples\"".into(),
+        y_label: String::new(),
+        names: ["the paper's trend".into(), "your current point".into()],
+        ..Default::default()
+    };
+    let single = LearningCurvePlot {
+        points: vec![(1e3, 0.1)],
+        target: Some(0.1),
+        ..Default::default()
+    };
+    let huge = LearningCurvePlot {
+        points: vec![(1e-300, 1e-300), (1e300, 1e300)],
+        curve: vec![(1e-300, 1e300), (1e300, 1e-300)],
+        band: vec![
+            (1e-300, -1.0, 1e308),
+            (1e300, f64::NAN, 1.0),
+            (1e10, 1e-308, 1e308),
+        ],
+        target: Some(1e300),
+        regions: vec![(0.0, f64::INFINITY, "everything".into())],
+        ..Default::default()
+    };
+    let flat = LearningCurvePlot {
+        points: vec![(1e3, 0.1), (1e3, 0.1)],
+        curve: vec![(1e3, 0.1)],
+        band: vec![(1e3, 0.0, 0.2)],
+        extrapolation: vec![(1e3, 0.1)],
+        regions: vec![
+            (1.0, 10.0, "far away".into()),
+            (f64::NAN, 5.0, String::new()),
+        ],
+        ..Default::default()
+    };
+    let learning_cases = [
+        ("rising", &rising),
+        ("mirrored", &mirrored),
+        ("both flipped", &both),
+        ("errors", &errors),
+        ("single point", &single),
+        ("huge range", &huge),
+        ("flat", &flat),
+        ("empty", &LearningCurvePlot::default()),
+    ];
+    let model_cases = [
+        ("flipped", &ms_flipped),
+        ("plain", &ms_plain),
+        ("empty", &ModelSizePlot::default()),
+    ];
+    for (name, theme) in &themes {
+        for size in [(800, 500), (640, 400), (320, 240)] {
+            for (plot_name, plot) in learning_cases {
+                let tag = format!("learning curve {plot_name} {name} {size:?}");
+                same_learning_curve(&tag, plot, theme, size);
+                cases += 1;
+            }
+            for (plot_name, plot) in model_cases {
+                let tag = format!("model size {plot_name} {name} {size:?}");
+                same_model_size(&tag, plot, theme, size);
+                cases += 1;
+            }
+        }
+    }
+
+    let bad = [
+        f64::NAN,
+        f64::INFINITY,
+        -1.0,
+        0.0,
+        1e-320,
+        1e300,
+        f64::MAX,
+        f64::MIN_POSITIVE,
+    ];
+    for &a in &bad {
+        for &b in &bad {
+            let plot = LearningCurvePlot {
+                points: vec![(a, b), (b, a), (10.0, 0.5)],
+                held_out: vec![(a, a)],
+                curve: vec![(a, b), (100.0, 0.3), (b, a)],
+                band: vec![(a, b, a), (100.0, a, b), (1e4, -1.0, b)],
+                extrapolation: vec![(b, b), (a, 0.2)],
+                target: Some(a),
+                regions: vec![(a, b, "r".into())],
+                ..Default::default()
+            };
+            same_learning_curve(&format!("bad {a} {b}"), &plot, &light, (500, 300));
+            cases += 1;
+        }
+        let plot = ModelSizePlot {
+            points: vec![(a, a), (1e3, 1e6)],
+            curve: vec![(a, 1.0), (1e3, 1e6), (1e4, a)],
+            band: vec![(a, a, a), (1e3, -5.0, 1e7)],
+            projected: Some((a, 1e9)),
+            ..Default::default()
+        };
+        same_model_size(&format!("bad model size {a}"), &plot, &dark, (500, 300));
+        cases += 1;
+    }
+    assert!(cases > 250, "{cases} cases");
+}
+
+/// Every canvas primitive, including styles the plots don't use (transparent colours,
+/// other rotations and font styles, named font families, markup in text), is written
+/// exactly as `SVGBackend` writes it.
+#[test]
+fn svg_writer_primitives_match_plotters_svg_backend() {
+    let colors = [
+        RGBColor(0, 0, 0).to_rgba(),
+        RGBColor(255, 10, 171).mix(0.5),
+        RGBColor(1, 2, 3).mix(0.0),
+        RGBColor(12, 34, 56).mix(1.0 / 3.0),
+    ];
+    let families = [
+        FontFamily::SansSerif,
+        FontFamily::Serif,
+        FontFamily::Monospace,
+        FontFamily::Name("Fancy <&> \"Font\""),
+    ];
+    let styles = [
+        FontStyle::Normal,
+        FontStyle::Bold,
+        FontStyle::Italic,
+        FontStyle::Oblique,
+    ];
+    let transforms = [
+        FontTransform::None,
+        FontTransform::Rotate90,
+        FontTransform::Rotate180,
+        FontTransform::Rotate270,
+    ];
+    let anchors = [
+        Pos::new(HPos::Left, VPos::Top),
+        Pos::new(HPos::Center, VPos::Center),
+        Pos::new(HPos::Right, VPos::Bottom),
+    ];
+    let scene = |c: &mut dyn canvas::Canvas, area: canvas::Area| {
+        for (i, &color) in colors.iter().enumerate() {
+            let i = i as i32;
+            for width in [0, 1, 3] {
+                for filled in [false, true] {
+                    let style = ShapeStyle {
+                        color,
+                        filled,
+                        stroke_width: width,
+                    };
+                    c.line((i, -2), (area.x1 + i, 7 * i), &style)?;
+                    c.rect((i, i), (area.x1 - i, 3), &style)?;
+                    c.path(&[], &style)?;
+                    c.path(&[(1, 2), (-3, 4), (i, i)], &style)?;
+                    c.polygon(&[(i, 0), (5, -5), (9, 9)], &style)?;
+                    c.circle((i, 2 * i), width, &style)?;
+                }
+            }
+        }
+        for (i, family) in families.iter().enumerate() {
+            for (j, &style) in styles.iter().enumerate() {
+                for (k, transform) in transforms.iter().enumerate() {
+                    for (l, &pos) in anchors.iter().enumerate() {
+                        let size = 8.0 + (i * 7 + j * 3 + k) as f64 * 0.75;
+                        let text = FontDesc::new(*family, size, style)
+                            .transform(transform.clone())
+                            .color(&colors[l % colors.len()])
+                            .pos(pos);
+                        let at = (i as i32 * 10 - 5, (j * 16 + k * 4 + l) as i32);
+                        c.text("a <b> & \"c\" 'd' é", &text, at)?;
+                        c.text("", &text, at)?;
+                        let (w, h) = c.text_size("Width & height", &text)?;
+                        c.line((0, 0), (w as i32, h as i32), &colors[0].into())?;
+                    }
+                }
+            }
+        }
+        Err(PlotError::NoData)
+    };
+    for size in [(320, 200), (1, 1), (0, 0)] {
+        assert_same_svg(&format!("primitives {size:?}"), size, &scene);
     }
 }
