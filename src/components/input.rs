@@ -593,8 +593,9 @@ fn ColumnPicker(ctx: Ctx) -> impl IntoView {
 /// advanced settings (bootstrap count, seed, held parameters).
 ///
 /// Its markup is static; one listener reads every control (by id) into the workspace,
-/// and one effect writes the workspace back into the controls, their labels and
-/// hints. A field is only rewritten when what it holds means something else, so
+/// and one effect writes the workspace back into the controls and the target's label
+/// (a second one writes the target's note from the analysed state). A field is only
+/// rewritten when what it holds means something else, so
 /// typing `0.` or `1e` is never disturbed.
 #[component]
 fn ModelCard(ctx: Ctx) -> impl IntoView {
@@ -612,9 +613,6 @@ fn ModelCard(ctx: Ctx) -> impl IntoView {
                 s.fixed.clone(),
             )
         });
-        let note = ctx
-            .settled
-            .with(|s| ctx.parsed.with(|p| view_model::target_note(s, p.percent)));
         for (id, v) in [
             ("metric", metric.id()),
             ("scale", scale),
@@ -654,6 +652,12 @@ fn ModelCard(ctx: Ctx) -> impl IntoView {
                 "Target error"
             },
         );
+    });
+    // The target's note follows the analysed (debounced) state, not every keystroke.
+    Effect::new(move |_| {
+        let note = ctx
+            .settled
+            .with(|s| ctx.parsed.with(|p| view_model::target_note(s, p.percent)));
         dom::set_text(
             "target-hint",
             note.as_deref().unwrap_or(
