@@ -33,3 +33,4 @@ pub mod permalink;
 pub mod presets;
 pub mod project;
 pub mod session;
+pub mod sweep;
