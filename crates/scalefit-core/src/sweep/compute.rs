@@ -89,7 +89,7 @@ pub struct Allocation {
 fn no_optimum(p: &JointParams) -> SweepError {
     let (name, value) = [("A", p.a), ("B", p.b), ("alpha", p.alpha), ("beta", p.beta)]
         .into_iter()
-        .find(|(_, v)| !(*v > 0.0))
+        .find(|(_, v)| v.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater))
         .unwrap_or(("G", f64::NAN));
     SweepError::BadOption {
         name,

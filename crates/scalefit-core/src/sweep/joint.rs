@@ -624,7 +624,10 @@ fn nnls3(m: &[[f64; 3]; 3], v: &[f64; 3], yy: f64) -> Option<[f64; 3]> {
         if !solve(&mut a, &mut b, k) {
             continue;
         }
-        if b[..k].iter().any(|c| !(*c >= 0.0) || !c.is_finite()) {
+        if b[..k]
+            .iter()
+            .any(|c| c.is_nan() || *c < 0.0 || c.is_infinite())
+        {
             continue;
         }
         let mut c = [0.0; 3];
@@ -667,7 +670,7 @@ fn solve(a: &mut [f64; 25], b: &mut [f64; 5], n: usize) -> bool {
                 piv = r;
             }
         }
-        if !(a[piv * n + col].abs() > 1e-13) {
+        if a[piv * n + col].abs().is_nan() || a[piv * n + col].abs() <= 1e-13 {
             return false;
         }
         if piv != col {
