@@ -349,13 +349,21 @@ pub fn analyze_sweep(sweep: &Sweep, options: &SweepOptions) -> Result<SweepRepor
     let joint = fit_joint(sweep, &options.joint)?;
     warnings.extend(joint.warnings());
     let compute_optimal = ComputeOptimal::new(&joint.params, k);
+    let smallest = joint.smallest_run_units() * k;
     let allocation = match options.compute {
-        Some(c) => Some(allocate(
-            &joint.params,
-            c,
-            k,
-            Some(joint.smallest_run_units() * k),
-        )?),
+        Some(c) => match allocate(&joint.params, c, k, Some(smallest)) {
+            Ok(a) => Some(a),
+            // A law without a frontier is an outcome of the data, not of the request:
+            // a note, not an error. A bad or too small budget is the request's fault.
+            Err(SweepError::BadOption { name, .. }) if name != "compute" => {
+                warnings.push(Warning {
+                    code: "joint-no-frontier",
+                    message: "The joint law has no compute-optimal frontier (A, B, alpha and beta must all be positive), so no budget can be allocated.".into(),
+                });
+                None
+            }
+            Err(e) => return Err(e),
+        },
         None => None,
     };
     let target = options
