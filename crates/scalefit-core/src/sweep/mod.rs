@@ -5,7 +5,7 @@
 //!
 //! The input is validated once into a [`Sweep`]; [`analyze_sweep`] runs the whole
 //! section (envelope, learning curve on it, joint law, compute) so the CLI and the page
-//! report the same numbers. The parts are also public on their own: [`envelope`],
+//! report the same numbers. The parts are also public on their own: [`envelope()`],
 //! [`joint::fit_joint`], [`compute`].
 
 pub mod compute;
