@@ -17,10 +17,11 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use proptest::prelude::*;
+use scalefit_core::sweep::compute::target_compute;
 use scalefit_core::sweep::joint::objective;
 use scalefit_core::sweep::{
-    analyze_envelope, analyze_sweep, envelope, fit_joint, is_sweep, JointLoss, JointOptions,
-    JointParams, Run, Sweep, SweepOptions,
+    analyze_envelope, analyze_sweep, envelope, fit_joint, is_sweep, least_compute, JointLoss,
+    JointOptions, JointParams, Run, Sweep, SweepError, SweepOptions, Throughput,
 };
 use serde::Deserialize;
 
@@ -170,6 +171,32 @@ fn besiroglu_truth_lies_inside_the_huber_intervals() {
         );
         assert!(lo <= t && t <= hi, "{name}: truth {t} outside [{lo}, {hi}]");
     }
+    // The least compute for a loss of 2.0, with its interval; 1.0 is below E.
+    let t = Throughput {
+        flops_per_second: 1e15,
+        utilisation: 0.4,
+    };
+    let reach = target_compute(&fit, 2.0, 6.0, Some(t));
+    assert!(reach.reachable, "{reach:?}");
+    let flops = reach.compute.unwrap();
+    let (lo, hi) = reach.ci95.compute.unwrap();
+    assert!(lo <= flops && flops <= hi, "{reach:?}");
+    let hours = reach.accelerator_hours.unwrap();
+    assert!((hours - flops / 4e14 / 3600.0).abs() <= 1e-9 * hours);
+    let truth_c = least_compute(&params_of(&c.truth), 2.0, 6.0)
+        .unwrap()
+        .compute;
+    println!("least compute for L = 2.0: {flops:.3e} FLOPs (95% CI {lo:.3e} to {hi:.3e}), truth {truth_c:.3e}");
+    assert!(
+        lo <= truth_c && truth_c <= hi,
+        "truth's compute outside the interval"
+    );
+    let below = target_compute(&fit, 1.0, 6.0, None);
+    assert!(!below.reachable && below.compute.is_none());
+    assert!(matches!(
+        below.why,
+        Some(SweepError::TargetUnreachable { .. })
+    ));
 }
 
 /// A Hestness et al. style sweep with a known best model size: at each `m`, the error

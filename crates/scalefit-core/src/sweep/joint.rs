@@ -442,12 +442,10 @@ pub fn joint_bootstrap_samples(
     range: Range<usize>,
 ) -> Vec<Option<JointParams>> {
     let o = obs_of(sweep);
-    let n = o.y.len();
     range
         .map(|i| {
             let idx = resample(&o, options.seed, JOINT_STREAM + i as u64)?;
             let ro = o.subset(&idx);
-            debug_assert_eq!(ro.y.len(), n);
             let local = polish(&ro, fit.loss, options.huber_delta, fit.params.to_array())?;
             local
                 .p
