@@ -11,6 +11,7 @@
 pub mod compute;
 pub mod envelope;
 pub mod joint;
+mod optim;
 
 use serde::Serialize;
 
