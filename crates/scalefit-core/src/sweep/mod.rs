@@ -175,7 +175,9 @@ fn at(line: Option<usize>, index: usize) -> String {
 }
 
 impl Sweep {
-    /// Validates `runs`.
+    /// Validates `runs`. They are kept as given, in order: repeated runs (equal in every
+    /// column) each count in the joint law, as they would in SciPy; dropping exact
+    /// duplicates is the parser's decision (SPEC section 6).
     ///
     /// # Errors
     /// [`SweepError::Empty`] for no runs, [`SweepError::BadModelSize`] for a model size
