@@ -34,3 +34,4 @@ pub mod presets;
 pub mod project;
 pub mod session;
 pub mod stats;
+pub mod sweep;
