@@ -19,7 +19,7 @@ pub(crate) struct Local {
 }
 
 /// How a polish runs: how long, and which optima earlier starts found (see
-/// [`polish_starts`]).
+/// [`Search::polish_starts`]).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Run<'a> {
     patience: Patience,
@@ -47,7 +47,7 @@ const IN_CONTENTION: f64 = 0.25;
 pub(super) const SAME_BASIN: f64 = 1e-3;
 
 /// How long a polish may run: [`Patience::Short`] for the search's later starts
-/// (see [`polish_starts`]).
+/// (see [`Search::polish_starts`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Patience {
     Full,
