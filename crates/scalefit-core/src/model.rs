@@ -391,7 +391,7 @@ impl Form {
     /// The model's value at `m` (`ln_m` its log) and its gradient with respect to the
     /// fitter's coordinates: natural values, except the knee's entry, which is with
     /// respect to `ln m0` (so that the knee can move over decades with a well-scaled
-    /// step). Entries past [`Form::n_params`] are left as they are.
+    /// step). Entries past [`Form::n_params`] are unspecified.
     pub(crate) fn value_grad(self, p: &[f64; 4], m: f64, ln_m: f64, grad: &mut [f64; 4]) -> f64 {
         match self {
             Form::Power | Form::PowerFloor => {
