@@ -238,8 +238,9 @@ pub(crate) struct Spec {
     pub floor: Option<usize>,
     /// A knee (`m0`): searched in `ln m0`, bounded below, the grid's rows.
     pub knee: Option<Knee>,
-    /// `ln` of the model is linear in `(ln alpha, beta_g)` when nothing is held: under
-    /// `log` loss the log-log line through the points is the exact optimum.
+    /// The form is the power law `alpha m^beta_g` itself, parameters `[alpha, beta_g]`:
+    /// its `ln` is linear in `(ln alpha, beta_g)`, so with nothing held the log-log
+    /// line through the points is the exact optimum under `log` loss.
     pub log_linear: bool,
 }
 

@@ -88,7 +88,8 @@ impl Search<'_> {
             // to 0 and the line's curve leaves the domain: no fit (RELIABILITY.md,
             // finding 12).
             let (a, b) = loglog_line(data)?;
-            let params = form.line_start(a, b, data.m_min(), data.y_min());
+            // A log-linear form's parameters are the line's (`Spec::log_linear`).
+            let params = vec![a, b];
             let s = self.ssr_in_domain(&params)?;
             return Some(Local {
                 params,
