@@ -493,20 +493,10 @@ fn backtest_largest(
 }
 
 fn regions(fit: &Fit) -> Option<Regions> {
-    if fit.form != Form::ThreeRegion {
-        return None;
-    }
-    let [e0, m0, b, g] = fit.params[..] else {
-        return None;
-    };
-    let end = if g > 0.0 && e0 > g && b < 0.0 {
-        m0 * ((g / (e0 - g)).powf(1.0 / b) - 1.0)
-    } else {
-        f64::INFINITY
-    };
+    let (start, end) = fit.form.regions(&fit.params)?;
     Some(Regions {
-        power_law_start: m0,
-        power_law_end: end.max(m0),
+        power_law_start: start,
+        power_law_end: end,
     })
 }
 

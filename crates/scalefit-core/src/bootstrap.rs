@@ -12,7 +12,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use crate::fit::{polish, Data, Fit, FitError, FitOptions, Holds};
+use crate::fit::{Data, Fit, FitError, FitOptions, Holds, Search};
 
 /// Stream offset of the model-size resamples, so they never share draws with the
 /// learning-curve resamples.
@@ -94,7 +94,7 @@ pub fn bootstrap_samples(
             let rm: Vec<f64> = idx.iter().map(|&j| data.m[j]).collect();
             let ry: Vec<f64> = idx.iter().map(|&j| data.y[j]).collect();
             let rd = Data::new(&rm, &ry, fit.loss).ok()?;
-            let local = polish(fit.form, fit.loss, &rd, &holds, &fit.params)?;
+            let local = Search::new(fit.form, fit.loss, &rd, &holds).polish(&fit.params)?;
             local
                 .params
                 .iter()

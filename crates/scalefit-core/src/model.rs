@@ -118,19 +118,12 @@ impl Form {
 
     /// Index of `beta_g`, present in every form.
     pub fn beta_index(self) -> usize {
-        match self {
-            Form::Power | Form::PowerFloor => 1,
-            Form::ThreeRegion => 2,
-        }
+        self.spec().exponent
     }
 
     /// Index of the floor `gamma`, if the form has one.
     pub fn gamma_index(self) -> Option<usize> {
-        match self {
-            Form::Power => None,
-            Form::PowerFloor => Some(2),
-            Form::ThreeRegion => Some(3),
-        }
+        self.spec().floor
     }
 
     /// The formula as text, for reports.
@@ -195,6 +188,335 @@ impl Form {
                     e0
                 } else {
                     (e0 - g).signum() * f64::INFINITY
+                }
+            }
+        }
+    }
+}
+
+impl Form {
+    /// The power-law region of the fitted curve, `(start, end)`, for a form that has
+    /// one beside other regions: `three-region` from its knee `m0` to where the
+    /// power-law term falls to the floor `gamma` (infinite when there is no floor, or
+    /// the curve does not fall). `None` for the forms that are a power law throughout.
+    pub fn regions(self, p: &[f64]) -> Option<(f64, f64)> {
+        let (Form::ThreeRegion, &[e0, m0, b, g]) = (self, p) else {
+            return None;
+        };
+        let end = if g > 0.0 && e0 > g && b < 0.0 {
+            m0 * ((g / (e0 - g)).powf(1.0 / b) - 1.0)
+        } else {
+            f64::INFINITY
+        };
+        Some((m0, end.max(m0)))
+    }
+}
+
+// The fitter's view of the forms. `crate::fit` knows no form by name: it reads the
+// table below ([`Form::spec`]) and calls the formulas after it, so a new form is an
+// entry here (see ARCHITECTURE.md, "How to add a form").
+
+/// How the fitter searches a form: which parameters are linear once the others are
+/// fixed and their bases, the profile grid over the nonlinear ones, the bounds and the
+/// internal coordinates of the polish. Parameters are named by their index in
+/// [`Form::param_names`]; parameter vectors inside the fitter are `[f64; 4]`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Spec {
+    /// The exponent `beta_g`: the profile grid's columns, [`EXPONENT_GRID`] in
+    /// `exponent_steps` equal steps.
+    pub exponent: usize,
+    /// Steps of the exponent grid (one more column than steps).
+    pub exponent_steps: usize,
+    /// The linear parameters at fixed nonlinear ones. Slot 0 multiplies the grid's
+    /// basis `a = exp(beta_g x)` (`x` from [`Form::grid_x`]), slot 1 multiplies
+    /// `second.of(a)`; the model is `held part + slot 0 * a + slot 1 * second(a)`.
+    pub linear: [Option<usize>; 2],
+    /// The second linear basis, as a function of the first.
+    pub second: Second,
+    /// The floor `gamma`, bounded below by 0 (a linear parameter): the polish searches
+    /// `gamma = v^2`, the grid drops it when it comes out negative.
+    pub floor: Option<usize>,
+    /// A knee (`m0`): searched in `ln m0`, bounded below, the grid's rows.
+    pub knee: Option<Knee>,
+    /// The form is the power law `alpha m^beta_g` itself, parameters `[alpha, beta_g]`:
+    /// its `ln` is linear in `(ln alpha, beta_g)`, so with nothing held the log-log
+    /// line through the points is the exact optimum under `log` loss.
+    pub log_linear: bool,
+}
+
+/// A knee: a positive size-like parameter the fitter searches in `ln`, whose values
+/// span the profile grid's rows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Knee {
+    /// Its index.
+    pub index: usize,
+    /// The grid's rows span `ln m0` from `below` decades under the smallest size to
+    /// `above` decades over the largest, in `steps` equal steps.
+    pub grid_decades: (f64, f64),
+    /// Steps of that span.
+    pub grid_steps: usize,
+    /// The polish keeps the knee at or above the smallest size divided by this
+    /// (`ln m0 = ln(smallest / lowest) + w^2`). Further down, three-region is
+    /// power-floor to within |beta_g|/100 over the data, and the polish would crawl
+    /// along that flat valley for ever.
+    pub lowest: f64,
+}
+
+/// The second linear basis of a form as a function of the grid's basis `a`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Second {
+    /// None: one linear parameter.
+    None,
+    /// The constant 1: a floor added to the power law.
+    One,
+    /// `1 - a`: three-region's `gamma + (eps0 - gamma) a = eps0 a + gamma (1 - a)`.
+    OneMinus,
+}
+
+impl Second {
+    /// The basis at `a`.
+    pub(crate) fn of(self, a: f64) -> f64 {
+        match self {
+            Second::None => 0.0,
+            Second::One => 1.0,
+            Second::OneMinus => 1.0 - a,
+        }
+    }
+
+    /// [`Second::of`] as a select on loop invariants, `if one_minus { 1.0 - a } else
+    /// { constant }`, which a vectorized loop takes in its stride (a match inside the
+    /// loop kept it from being vectorized). Returns `(one_minus, constant)`.
+    pub(crate) fn select(self) -> (bool, f64) {
+        match self {
+            Second::None => (false, 0.0),
+            Second::One => (false, 1.0),
+            Second::OneMinus => (true, 0.0),
+        }
+    }
+}
+
+/// The exponents `beta_g` the profile grid spans, for every form.
+pub(crate) const EXPONENT_GRID: (f64, f64) = (-3.0, 1.5);
+
+const POWER: Spec = Spec {
+    exponent: 1,
+    exponent_steps: 72,
+    linear: [Some(0), None],
+    second: Second::None,
+    floor: None,
+    knee: None,
+    log_linear: true,
+};
+
+const POWER_FLOOR: Spec = Spec {
+    exponent: 1,
+    exponent_steps: 72,
+    linear: [Some(0), Some(2)],
+    second: Second::One,
+    floor: Some(2),
+    knee: None,
+    log_linear: false,
+};
+
+const THREE_REGION: Spec = Spec {
+    exponent: 2,
+    // 25 x 21 nodes: each costs a pass over the points.
+    exponent_steps: 24,
+    linear: [Some(0), Some(3)],
+    second: Second::OneMinus,
+    floor: Some(3),
+    knee: Some(Knee {
+        index: 1,
+        grid_decades: (2.0, 1.0),
+        grid_steps: 20,
+        lowest: 100.0,
+    }),
+    log_linear: false,
+};
+
+impl Spec {
+    /// The slot in [`Spec::linear`] of the floor, if the form has one.
+    pub(crate) fn floor_slot(&self) -> Option<usize> {
+        self.floor
+            .and_then(|g| self.linear.iter().position(|s| *s == Some(g)))
+    }
+}
+
+/// Scratch of [`Form::values`]: per-point intermediates that the gradient's columns
+/// reuse, kept between evaluations so a polish allocates once.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Passes {
+    buf: Vec<f64>,
+}
+
+impl Form {
+    /// The fitter's table entry of this form.
+    pub(crate) fn spec(self) -> &'static Spec {
+        match self {
+            Form::Power => &POWER,
+            Form::PowerFloor => &POWER_FLOOR,
+            Form::ThreeRegion => &THREE_REGION,
+        }
+    }
+
+    /// The `x` of the grid's basis `exp(beta_g x)` at every point for knee `m0`: `ln m`
+    /// for the power forms (no knee; `ln_m` itself), `ln(1 + m/m0)` for three-region
+    /// (into `buf`).
+    pub(crate) fn grid_x<'a>(
+        self,
+        m0: f64,
+        m: &[f64],
+        ln_m: &'a [f64],
+        buf: &'a mut Vec<f64>,
+    ) -> &'a [f64] {
+        match self {
+            Form::Power | Form::PowerFloor => ln_m,
+            Form::ThreeRegion => {
+                buf.clear();
+                buf.extend(m.iter().map(|&v| (v / m0).ln_1p()));
+                buf
+            }
+        }
+    }
+
+    /// A start for the polish from the log-log line `y = a m^b` through the points
+    /// (`m_min`, `y_min`: the smallest size and error).
+    pub(crate) fn line_start(self, a: f64, b: f64, m_min: f64, y_min: f64) -> Vec<f64> {
+        match self {
+            Form::Power => vec![a, b],
+            Form::PowerFloor => vec![a, b, 0.0],
+            Form::ThreeRegion => vec![a * m_min.powf(b), m_min, b, (0.5 * y_min).max(0.0)],
+        }
+    }
+
+    /// The model's value at `m` (`ln_m` its log) and its gradient with respect to the
+    /// fitter's coordinates: natural values, except the knee's entry, which is with
+    /// respect to `ln m0` (so that the knee can move over decades with a well-scaled
+    /// step). Entries past [`Form::n_params`] are unspecified.
+    pub(crate) fn value_grad(self, p: &[f64; 4], m: f64, ln_m: f64, grad: &mut [f64; 4]) -> f64 {
+        match self {
+            Form::Power | Form::PowerFloor => {
+                let (a, b) = (p[0], p[1]);
+                let t = (b * ln_m).exp();
+                grad[0] = t;
+                grad[1] = a * t * ln_m;
+                grad[2] = 1.0;
+                a * t + if self == Form::PowerFloor { p[2] } else { 0.0 }
+            }
+            Form::ThreeRegion => {
+                let (e0, m0, b, g) = (p[0], p[1], p[2], p[3]);
+                let q = m / m0;
+                let l = q.ln_1p();
+                let f = (b * l).exp();
+                let d = e0 - g;
+                grad[0] = f;
+                grad[1] = -d * b * f * q / (1.0 + q);
+                grad[2] = d * f * l;
+                grad[3] = 1.0 - f;
+                g + d * f
+            }
+        }
+    }
+
+    /// [`Form::value_grad`]'s values at every point into `values` (as long as `m`), in
+    /// passes: each library call (`exp`, `ln_1p`) in a loop of its own, the rest in
+    /// loops the compiler vectorizes. The same operations on the same values as
+    /// `value_grad`, so the same bits (tested in `fit::problem`). `passes` keeps what
+    /// [`Form::gradient_column`] reuses.
+    pub(crate) fn values(
+        self,
+        p: &[f64; 4],
+        m: &[f64],
+        ln_m: &[f64],
+        passes: &mut Passes,
+        values: &mut [f64],
+    ) {
+        let n = m.len();
+        let buf = &mut passes.buf;
+        buf.clear();
+        match self {
+            Form::Power | Form::PowerFloor => {
+                let (a, b) = (p[0], p[1]);
+                let c = if self == Form::PowerFloor { p[2] } else { 0.0 };
+                buf.extend(ln_m.iter().map(|&x| (b * x).exp()));
+                for (v, &t) in values.iter_mut().zip(buf.iter()) {
+                    *v = a * t + c;
+                }
+            }
+            Form::ThreeRegion => {
+                let (e0, m0, b, g) = (p[0], p[1], p[2], p[3]);
+                let d = e0 - g;
+                buf.resize(3 * n, 0.0);
+                let (q, rest) = buf.split_at_mut(n);
+                let (l, f) = rest.split_at_mut(n);
+                for (q, &m) in q.iter_mut().zip(m) {
+                    *q = m / m0;
+                }
+                for (l, &q) in l.iter_mut().zip(q.iter()) {
+                    *l = q.ln_1p();
+                }
+                for (f, &l) in f.iter_mut().zip(l.iter()) {
+                    *f = (b * l).exp();
+                }
+                for (v, &f) in values.iter_mut().zip(f.iter()) {
+                    *v = g + d * f;
+                }
+            }
+        }
+    }
+
+    /// Column `j` of the gradient (as [`Form::value_grad`]'s entry `j`) at every point,
+    /// times `chain` (the polish's chain-rule factor, if any) and `scale[i]` (the
+    /// loss's), into `out`. Reads what [`Form::values`] left in `passes` at the same
+    /// `p`; the same operations as `value_grad` and the factors applied in that order,
+    /// so the same bits.
+    #[allow(clippy::too_many_arguments)] // reason: one column of one batched pass
+    pub(crate) fn gradient_column(
+        self,
+        p: &[f64; 4],
+        j: usize,
+        ln_m: &[f64],
+        passes: &Passes,
+        chain: Option<f64>,
+        scale: &[f64],
+        out: &mut [f64],
+    ) {
+        let c = chain.unwrap_or(1.0);
+        let scaled = |grad: f64| if chain.is_some() { grad * c } else { grad };
+        let n = out.len();
+        let points = out.iter_mut().zip(scale);
+        match self {
+            Form::Power | Form::PowerFloor => {
+                let (a, t) = (p[0], &passes.buf[..n]);
+                match j {
+                    0 => points.zip(t).for_each(|((o, &s), &t)| *o = scaled(t) * s),
+                    1 => {
+                        for (((o, &s), &t), &x) in points.zip(t).zip(ln_m) {
+                            *o = scaled(a * t * x) * s;
+                        }
+                    }
+                    _ => points.for_each(|(o, &s)| *o = scaled(1.0) * s),
+                }
+            }
+            Form::ThreeRegion => {
+                let (e0, b, g) = (p[0], p[2], p[3]);
+                let d = e0 - g;
+                let (q, rest) = passes.buf.split_at(n);
+                let (l, f) = rest.split_at(n);
+                let points = points.zip(f);
+                match j {
+                    0 => points.for_each(|((o, &s), &f)| *o = scaled(f) * s),
+                    1 => {
+                        for (((o, &s), &f), &q) in points.zip(q) {
+                            *o = scaled(-d * b * f * q / (1.0 + q)) * s;
+                        }
+                    }
+                    2 => {
+                        for (((o, &s), &f), &l) in points.zip(l) {
+                            *o = scaled(d * f * l) * s;
+                        }
+                    }
+                    _ => points.for_each(|((o, &s), &f)| *o = scaled(1.0 - f) * s),
                 }
             }
         }
