@@ -25,6 +25,7 @@ macro_rules! serde_by_id {
 
 pub mod analysis;
 pub mod bootstrap;
+pub mod family;
 pub mod fit;
 pub mod model;
 pub mod num;
