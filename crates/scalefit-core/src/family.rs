@@ -65,6 +65,19 @@ impl Shared {
 
 serde_by_id!(Shared, "beta_g", "beta_g,gamma");
 
+/// What a permalink keeps of a family view: the series the user hid (by name) and
+/// the shared setting. Everything else is derived from the data.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FamilyView {
+    /// Series hidden from the plot and the comparison, by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hidden: Vec<String>,
+    /// What the restricted fit shares.
+    #[serde(default)]
+    pub shared: Shared,
+}
+
 /// Options of a family comparison.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FamilyOptions {

@@ -99,6 +99,13 @@ pub struct State {
     /// Anchor of the relative projection of a preset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anchor: Option<Anchor>,
+    /// Several series drawn and compared together (version 3). `None` in links of
+    /// versions 1 and 2, which show the one series `group` names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<crate::family::FamilyView>,
+    /// Settings of a sweep's joint law and compute (version 3); `None`: defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<crate::sweep::SweepView>,
 }
 
 /// Reading the state's numbers back bit for bit. serde_json writes the shortest decimal
@@ -106,7 +113,7 @@ pub struct State {
 /// `float_roundtrip` feature, whose tables cost about 9 KB of the page's gzip; these
 /// take each number's text and parse it with the correctly rounded [`crate::num::parse_f64`]
 /// instead (the data parser's).
-mod exact {
+pub(crate) mod exact {
     use serde::de::Error;
     use serde::{Deserialize, Deserializer};
     use serde_json::value::RawValue;
@@ -125,11 +132,11 @@ mod exact {
         }
     }
 
-    pub(super) fn f64<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    pub(crate) fn f64<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
         parse(&Box::<RawValue>::deserialize(d)?)
     }
 
-    pub(super) fn option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    pub(crate) fn option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
         let raw = Box::<RawValue>::deserialize(d)?;
         if raw.get() == "null" {
             return Ok(None);
@@ -169,6 +176,8 @@ impl Default for State {
             preset: None,
             fixed: Vec::new(),
             anchor: None,
+            family: None,
+            sweep: None,
         }
     }
 }

@@ -25,25 +25,42 @@ fn family(rng: &mut ChaCha8Rng, betas: &[f64], gamma: f64) -> Vec<Series> {
         .enumerate()
         .map(|(i, &b)| {
             let alpha = 2.0 + 4.0 * rng.random::<f64>();
-            let m: Vec<f64> = (0..10).map(|j| 1e4 * 10f64.powf(2.5 * j as f64 / 9.0)).collect();
-            let y = m.iter().map(|&m| (alpha * m.powf(b) + gamma) * (0.025 * normal(rng)).exp()).collect();
-            Series { name: format!("s{i}"), m, y }
+            let m: Vec<f64> = (0..10)
+                .map(|j| 1e4 * 10f64.powf(2.5 * j as f64 / 9.0))
+                .collect();
+            let y = m
+                .iter()
+                .map(|&m| (alpha * m.powf(b) + gamma) * (0.025 * normal(rng)).exp())
+                .collect();
+            Series {
+                name: format!("s{i}"),
+                m,
+                y,
+            }
         })
         .collect()
 }
 
 fn families() -> usize {
-    std::env::var("CAL_FAMILIES").ok().and_then(|v| v.parse().ok()).unwrap_or(500)
+    std::env::var("CAL_FAMILIES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(500)
 }
 
 fn rejection_rate(form: Form, gamma: f64, differ: bool, seed: u64, count: usize) -> f64 {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let opts = FamilyOptions { model: ModelChoice::Form(form), ..FamilyOptions::default() };
+    let opts = FamilyOptions {
+        model: ModelChoice::Form(form),
+        ..FamilyOptions::default()
+    };
     let mut rejected = 0;
     for _ in 0..count {
         let k = 2 + (rng.random::<f64>() < 0.5) as usize;
         let base = -0.2 - 0.2 * rng.random::<f64>();
-        let betas: Vec<f64> = (0..k).map(|i| if differ { base - 0.1 * i as f64 } else { base }).collect();
+        let betas: Vec<f64> = (0..k)
+            .map(|i| if differ { base - 0.1 * i as f64 } else { base })
+            .collect();
         let fam = family(&mut rng, &betas, gamma);
         let c = compare(&fam, &opts).unwrap();
         rejected += (c.p_value < 0.05) as usize;
@@ -56,7 +73,11 @@ fn f_test_is_calibrated_on_power_families() {
     let n = families();
     let null = rejection_rate(Form::Power, 0.0, false, 1, n);
     let alt = rejection_rate(Form::Power, 0.0, true, 2, n);
-    println!("power, {n} families: null rejection {:.1}%, exponents 0.1 apart {:.1}%", 100.0 * null, 100.0 * alt);
+    println!(
+        "power, {n} families: null rejection {:.1}%, exponents 0.1 apart {:.1}%",
+        100.0 * null,
+        100.0 * alt
+    );
     assert!((0.03..=0.08).contains(&null), "null rejection {null}");
     assert!(alt >= 0.9, "power {alt}");
 }
@@ -66,7 +87,11 @@ fn f_test_is_calibrated_on_power_floor_families() {
     let n = families();
     let null = rejection_rate(Form::PowerFloor, 0.02, false, 3, n);
     let alt = rejection_rate(Form::PowerFloor, 0.02, true, 4, n);
-    println!("power-floor, {n} families: null rejection {:.1}%, exponents 0.1 apart {:.1}%", 100.0 * null, 100.0 * alt);
+    println!(
+        "power-floor, {n} families: null rejection {:.1}%, exponents 0.1 apart {:.1}%",
+        100.0 * null,
+        100.0 * alt
+    );
     assert!((0.03..=0.08).contains(&null), "null rejection {null}");
     assert!(alt >= 0.6, "power-floor {alt}");
 }

@@ -73,6 +73,8 @@ fn full() -> State {
             error: f64::MIN_POSITIVE,
             model_size: Some(123_456_789.0),
         }),
+        family: None,
+        sweep: None,
     }
 }
 

@@ -297,6 +297,8 @@ fn any_state() -> impl Strategy<Value = State> {
                 preset,
                 fixed,
                 anchor,
+                family: None,
+                sweep: None,
             },
         )
 }

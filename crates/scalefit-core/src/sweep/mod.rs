@@ -301,6 +301,88 @@ impl Default for SweepOptions {
     }
 }
 
+/// How rows with a model-size column are read (SPEC section 6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum RowsAs {
+    /// Decided by the data: a sweep when some training-set size holds several model
+    /// sizes, else the best run per size.
+    #[default]
+    Auto,
+    /// The best run per training-set size (section 1's model-size law).
+    Best,
+    /// The runs of a sweep (envelope and joint law).
+    Sweep,
+}
+
+impl RowsAs {
+    /// Every setting, default first.
+    pub const ALL: [RowsAs; 3] = [RowsAs::Auto, RowsAs::Best, RowsAs::Sweep];
+
+    /// The id used by the page's switch and the permalink.
+    pub fn id(self) -> &'static str {
+        match self {
+            RowsAs::Auto => "auto",
+            RowsAs::Best => "best",
+            RowsAs::Sweep => "sweep",
+        }
+    }
+
+    /// Inverse of [`RowsAs::id`].
+    pub fn from_id(s: &str) -> Option<RowsAs> {
+        RowsAs::ALL.into_iter().find(|r| r.id() == s)
+    }
+}
+
+serde_by_id!(RowsAs, "auto", "best", "sweep");
+
+/// What a permalink keeps of a sweep's settings; absent fields take the defaults of
+/// [`SweepOptions`].
+#[derive(Debug, Clone, PartialEq, Default, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepView {
+    /// How rows with a model-size column are read.
+    #[serde(default)]
+    pub rows: RowsAs,
+    /// Joint-law loss.
+    #[serde(default)]
+    pub loss: JointLoss,
+    /// Huber delta; `None`: 1e-3.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::permalink::exact::option"
+    )]
+    pub huber_delta: Option<f64>,
+    /// `k` in `C = k N D`; `None`: 6.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::permalink::exact::option"
+    )]
+    pub flops_per_param: Option<f64>,
+    /// Compute budget to allocate, in FLOPs.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::permalink::exact::option"
+    )]
+    pub budget: Option<f64>,
+    /// Peak FLOP/s per accelerator.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::permalink::exact::option"
+    )]
+    pub flops_per_second: Option<f64>,
+    /// Utilisation of that peak, in (0, 1].
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::permalink::exact::option"
+    )]
+    pub utilisation: Option<f64>,
+}
+
 /// Everything section 6 reports for one sweep. Serializes to the SPEC's JSON keys
 /// except `learning_curve`, which is a full [`Analysis`] that the front ends render
 /// as their section-4 object.
