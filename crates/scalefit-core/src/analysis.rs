@@ -660,7 +660,8 @@ fn undetermined_params(a: &Analysis) -> Option<Warning> {
 /// looks.
 fn undetermined_projection(p: &Projection) -> Option<Warning> {
     let (lo, hi) = p.data_size_ci95?;
-    if !(lo > 0.0) {
+    // A lower end that is not a positive size (NaN included) leaves no ratio to read.
+    if lo.is_nan() || lo <= 0.0 {
         return None;
     }
     let message = if !hi.is_finite() {

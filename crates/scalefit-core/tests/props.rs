@@ -220,11 +220,11 @@ proptest! {
             text.push_str(&format!("{},{},{}\n", SIZES[*a], ERRORS[*b], PARAMS[*c]));
             let value = |s: &str| s.parse::<f64>().unwrap().to_bits();
             let key = (value(SIZES[*a]), value(ERRORS[*b]), value(PARAMS[*c]));
-            if first_of.contains_key(&key) {
-                want_notes.push(line);
-            } else {
-                first_of.insert(key, line);
+            if let std::collections::hash_map::Entry::Vacant(e) = first_of.entry(key) {
+                e.insert(line);
                 want_points.push(line);
+            } else {
+                want_notes.push(line);
             }
         }
         let p = parse(&text, &ParseOptions::default());
