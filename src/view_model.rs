@@ -634,22 +634,39 @@ pub fn messages(i: MessageInputs<'_>) -> Vec<Message> {
                 ));
             }
         } else {
-            for pr in p.problems.iter().take(MAX_PROBLEMS_IN_STATUS) {
-                out.push(Message::new(
-                    Level::Error,
-                    problem_text(pr.line, &pr.message),
-                ));
+            // Notes (exact repeats counted once) lose nothing: told as information,
+            // after the problems, and not counted among them.
+            let blocking = p.blocking().count();
+            let shown = p.blocking().chain(p.notes()).take(MAX_PROBLEMS_IN_STATUS);
+            for pr in shown {
+                let level = if pr.note { Level::Info } else { Level::Error };
+                out.push(Message::new(level, problem_text(pr.line, &pr.message)));
             }
-            if p.problems.len() > MAX_PROBLEMS_IN_STATUS {
+            let more_problems = blocking.saturating_sub(MAX_PROBLEMS_IN_STATUS);
+            let more_notes = p
+                .problems
+                .len()
+                .saturating_sub(MAX_PROBLEMS_IN_STATUS)
+                .saturating_sub(more_problems);
+            if more_problems > 0 {
+                let notes = match more_notes {
+                    0 => String::new(),
+                    1 => " and 1 note".to_string(),
+                    n => format!(" and {n} notes"),
+                };
                 out.push(Message::new(
                     Level::Error,
                     format!(
-                        "…and {} more problems: see the list under the data.",
-                        p.problems.len() - MAX_PROBLEMS_IN_STATUS
+                        "…and {more_problems} more problems{notes}: see the list under the data."
                     ),
                 ));
+            } else if more_notes > 0 {
+                out.push(Message::new(
+                    Level::Info,
+                    format!("…and {more_notes} more notes: see the list under the data."),
+                ));
             }
-            if !p.problems.is_empty() && !p.points.is_empty() {
+            if blocking > 0 && !p.points.is_empty() {
                 out.push(Message::new(
                     Level::Info,
                     format!(
@@ -972,6 +989,38 @@ mod tests {
         });
         assert_eq!(m.len(), 1);
         assert!(m[0].text.starts_with("No data yet"));
+    }
+
+    #[test]
+    fn exact_repeats_are_notes_not_errors() {
+        let mut text = String::from("m,err\n1000,0.5\n2000,0.4\n");
+        for _ in 0..8 {
+            text.push_str("1000,0.5\n");
+        }
+        let state = State {
+            text,
+            ..State::default()
+        };
+        let parsed = session::parse_state(&state);
+        let m = messages(MessageInputs {
+            notices: &[],
+            state: &state,
+            parsed: Some(&parsed),
+            fit_error: None,
+            analysis: None,
+            relative: None,
+        });
+        assert!(m.iter().all(|x| x.level == Level::Info), "{m:?}");
+        assert!(
+            m[0].text.starts_with("Line 4: duplicate of line 2"),
+            "{m:?}"
+        );
+        assert!(
+            m.iter()
+                .any(|x| x.text == "…and 2 more notes: see the list under the data."),
+            "{m:?}"
+        );
+        assert!(!m.iter().any(|x| x.text.contains("still fitted")), "{m:?}");
     }
 
     #[test]

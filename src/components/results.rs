@@ -245,7 +245,7 @@ fn fit_details_html(a: &Analysis) -> String {
     }
     h.tag("<h3>Fit health</h3>");
     if a.warnings.is_empty() {
-        h.tag("<p class=\"ok\" id=\"health\">✓ No warnings: enough points, a wide enough range, well-separated parameters.</p>");
+        h.tag("<p class=\"ok\" id=\"health\">✓ No warnings: enough points, a wide enough range, every parameter and projection determined by the data.</p>");
     } else {
         h.tag("<ul class=\"health\" id=\"health\">");
         for w in &a.warnings {

@@ -285,13 +285,16 @@ fn fit(args: FitArgs) -> Result<String, Failure> {
         }
     }
     let parsed = parse_state(&state);
-    if let Some(first) = parsed.problems.first() {
+    // Notes (an exact repeat counted once) lose nothing: said on stderr, never a
+    // reason to stop.
+    let mut blocking = parsed.blocking();
+    if let Some(first) = blocking.next() {
         let place = if first.line == 0 {
             name.clone()
         } else {
             format!("{name}:{}", first.line)
         };
-        let more = parsed.problems.len() - 1;
+        let more = blocking.count();
         let tail = if more > 0 {
             format!(" ({more} more problem{})", if more == 1 { "" } else { "s" })
         } else {
@@ -300,9 +303,10 @@ fn fit(args: FitArgs) -> Result<String, Failure> {
         if !args.skip_bad_rows || parsed.points.is_empty() {
             return Err(usage(format!("{place}: {}{tail}", first.message)));
         }
-        for p in &parsed.problems {
-            eprintln!("scalefit: warning: {name}:{}: {}", p.line, p.message);
-        }
+    }
+    for p in &parsed.problems {
+        let kind = if p.note { "note" } else { "warning" };
+        eprintln!("scalefit: {kind}: {name}:{}: {}", p.line, p.message);
     }
     let opts = analysis_options(&state, &parsed);
     let analysis = analyze(&parsed.points, &parsed.held_out, &opts).map_err(|e| {

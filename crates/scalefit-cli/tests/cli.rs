@@ -126,6 +126,63 @@ fn bad_rows_name_file_and_line_with_exit_2() {
     );
 }
 
+/// Exact repeats are notes: a language-modelling curve of the benchmark's
+/// development split (every block repeated 3 times) is fitted, exit 0, with each
+/// repeat noted on stderr; a really bad row still stops the fit.
+#[test]
+fn exact_repeats_are_notes_not_errors() {
+    let data = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../assets/data/rnsl_benchmark_dev.csv"
+    );
+    let args = [
+        "fit",
+        data,
+        "--series",
+        "1.68e+07",
+        "--model",
+        "power-floor",
+        "--json",
+        "--bootstrap",
+        "0",
+    ];
+    let out = run(&args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["n_points"], 59, "each training size once");
+    let notes: Vec<&str> = err.lines().filter(|l| l.contains(": note: ")).collect();
+    assert_eq!(notes.len(), 357 - 119, "{err}");
+    assert!(
+        notes[0].contains("rnsl_benchmark_dev.csv:") && notes[0].contains("duplicate of line"),
+        "{err}"
+    );
+    assert!(!err.contains("warning"), "{err}");
+
+    let path = file(
+        "repeat.csv",
+        "m,err\n1000,0.5\n1000,0.5\n2000,0.4\n4000,0.33\n",
+    );
+    let out = run(&["fit", &path, "--model", "power", "--bootstrap", "0"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("repeat.csv:3: duplicate of line 2; counted once"),
+        "{err}"
+    );
+    let bad = file(
+        "repeat-bad.csv",
+        "m,err\n1000,0.5\n1000,0.5\n2000,abc\n4000,0.33\n",
+    );
+    let out = run(&["fit", &bad, "--model", "power", "--bootstrap", "0"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("repeat-bad.csv:4:") && !err.contains("more problem"),
+        "{err}"
+    );
+}
+
 #[test]
 fn usage_errors_exit_2() {
     let path = file("u.csv", &curve());

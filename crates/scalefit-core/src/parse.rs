@@ -1,7 +1,9 @@
 //! Turns pasted or uploaded text into points: CSV, TSV, semicolon or whitespace
 //! separated, header optional. Never fails and never panics: it returns the good rows
 //! and a list of problems, each with its 1-based line number, so the user's work is
-//! kept and every bad row can be shown where it is.
+//! kept and every bad row can be shown where it is. A row that loses nothing (an exact
+//! repeat, counted once) is reported as a note, which a front end shows but does not
+//! refuse.
 
 use serde::{Deserialize, Serialize};
 
@@ -119,13 +121,31 @@ pub struct Point {
     pub model_size: Option<f64>,
 }
 
-/// What is wrong with a row or with the whole input.
+/// What is wrong with a row or with the whole input, or (a note) what was done to a
+/// row that loses nothing.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Problem {
     /// 1-based line, 0 for the input as a whole.
     pub line: usize,
     /// A sentence for the user.
     pub message: String,
+    /// `true` for a note: the row was read and nothing the user measured is lost (an
+    /// exact repeat of an earlier row, counted once). Shown, but never a reason to
+    /// refuse the input.
+    #[serde(skip_serializing_if = "is_false")]
+    pub note: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+impl Problem {
+    /// `true` when the row is really bad (not a note): front ends that refuse bad
+    /// input refuse on these only.
+    pub fn blocks(&self) -> bool {
+        !self.note
+    }
 }
 
 /// The result of parsing: good rows, held-out rows, problems, and what was detected.
@@ -163,13 +183,57 @@ impl Parsed {
     pub fn errors(&self) -> Vec<f64> {
         self.points.iter().map(|p| p.error).collect()
     }
+
+    /// The problems that are not notes, in line order.
+    pub fn blocking(&self) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(|p| p.blocks())
+    }
+
+    /// The notes, in line order.
+    pub fn notes(&self) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(|p| p.note)
+    }
 }
 
 fn problem(line: usize, message: impl Into<String>) -> Problem {
     Problem {
         line,
         message: message.into(),
+        note: false,
     }
+}
+
+fn note(line: usize, message: impl Into<String>) -> Problem {
+    Problem {
+        note: true,
+        ..problem(line, message)
+    }
+}
+
+/// One cell as compared for exact repeats: a number by its value (so `1e3` repeats
+/// `1000`, and `-0` repeats `0`), anything else by its trimmed text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Cell {
+    Number(u64),
+    Text(String),
+}
+
+/// The cells of a row for the repeat check: every column, trailing empty cells
+/// dropped (`1000,0.5,` repeats `1000,0.5`).
+fn row_key(fields: &[String]) -> Vec<Cell> {
+    let used = fields
+        .iter()
+        .rposition(|f| !f.trim().is_empty())
+        .map_or(0, |i| i + 1);
+    fields
+        .iter()
+        .take(used)
+        .map(|f| match parse_number(f) {
+            // `+ 0.0` folds -0 into 0; NaN never reaches here as a size or error.
+            Some((v, _)) if !v.is_nan() => Cell::Number((v + 0.0).to_bits()),
+            _ => Cell::Text(f.trim().to_string()),
+        })
+        .collect()
 }
 
 /// Reads a number the way a researcher writes one: `1e6`, `1_000_000`, `1,000,000`
@@ -680,6 +744,7 @@ pub fn parse(text: &str, options: &ParseOptions) -> Parsed {
         pct: bool,
         model_size: Option<f64>,
         held_out: bool,
+        key: Vec<Cell>,
     }
     let mut raws: Vec<Raw> = Vec::new();
     let mut rows_read = 0usize;
@@ -784,6 +849,7 @@ pub fn parse(text: &str, options: &ParseOptions) -> Parsed {
             pct,
             model_size,
             held_out,
+            key: row_key(fields),
         });
     }
 
@@ -797,10 +863,12 @@ pub fn parse(text: &str, options: &ParseOptions) -> Parsed {
     };
     out.percent = percent;
     let full = if percent { 100.0 } else { 1.0 };
-    // First line of each (size, error), keyed by bits (sizes are > 0 and errors finite;
-    // `+ 0.0` folds -0 into 0): a linear search per row was quadratic, seconds for
-    // 100,000 rows.
-    let mut seen: std::collections::HashMap<(u64, u64), usize> = std::collections::HashMap::new();
+    // First line of each row, by all its cells: only a row equal to an earlier one in
+    // every column is a repeat. Two runs at one size with different errors are
+    // replicates, and so are two with equal errors but another model size or seed:
+    // both are kept and fitted. A hash map: a linear search per row was quadratic,
+    // seconds for 100,000 rows.
+    let mut seen: std::collections::HashMap<Vec<Cell>, usize> = std::collections::HashMap::new();
     for r in raws {
         let error = match options.metric {
             Metric::Error => r.v,
@@ -830,15 +898,14 @@ pub fn parse(text: &str, options: &ParseOptions) -> Parsed {
             ));
             continue;
         }
-        let key = ((r.m + 0.0).to_bits(), (error + 0.0).to_bits());
-        if let Some(first) = seen.get(&key) {
-            out.problems.push(problem(
+        if let Some(first) = seen.get(&r.key) {
+            out.problems.push(note(
                 r.line,
                 format!("duplicate of line {first}; counted once"),
             ));
             continue;
         }
-        seen.insert(key, r.line);
+        seen.insert(r.key, r.line);
         let p = Point {
             line: r.line,
             m: r.m,
@@ -945,6 +1012,133 @@ mod tests {
         check("1000,0.5\n2000", &[(1000.0, 0.5)], &[2]);
         check("m,err\n1,000,0.5\n2000,0.4", &[(2000.0, 0.4)], &[2]);
         check("m,err\n\"1,000\",0.5", &[(1000.0, 0.5)], &[]);
+    }
+
+    /// Exact repeats are notes (counted once); replicates are points; bad rows stay
+    /// blocking problems. Each case: input, fitted (size, error, model size), note
+    /// lines, blocking lines.
+    #[test]
+    fn repeats_are_notes_and_replicates_are_kept() {
+        type Case<'a> = (
+            &'a str,
+            &'a [(f64, f64, Option<f64>)],
+            &'a [usize],
+            &'a [usize],
+        );
+        let cases: &[Case] = &[
+            // Every column equal: one point, a note.
+            (
+                "m,err\n1000,0.5\n1000,0.5\n2000,0.4",
+                &[(1000.0, 0.5, None), (2000.0, 0.4, None)],
+                &[3],
+                &[],
+            ),
+            // Equal by value, not by text; -0 is 0; a trailing empty cell is no column.
+            (
+                "1e3,0.5\n1000,0.50\n2000,0\n2000,-0\n3000,0.3,\n3000,0.3",
+                &[
+                    (1000.0, 0.5, None),
+                    (2000.0, 0.0, None),
+                    (3000.0, 0.3, None),
+                ],
+                &[2, 4, 6],
+                &[],
+            ),
+            // Replicates at one size with different errors: both fitted.
+            (
+                "m,err\n1000,0.5\n1000,0.45\n2000,0.4",
+                &[
+                    (1000.0, 0.5, None),
+                    (1000.0, 0.45, None),
+                    (2000.0, 0.4, None),
+                ],
+                &[],
+                &[],
+            ),
+            // Equal size and error, different model size: not a repeat.
+            (
+                "m,err,params\n1000,0.5,10\n1000,0.5,20",
+                &[(1000.0, 0.5, Some(10.0)), (1000.0, 0.5, Some(20.0))],
+                &[],
+                &[],
+            ),
+            // ... or a different value in a column Scalefit does not read (a seed).
+            (
+                "m,err,seed\n1000,0.5,1\n1000,0.5,2\n1000,0.5,2",
+                &[(1000.0, 0.5, None), (1000.0, 0.5, None)],
+                &[4],
+                &[],
+            ),
+            // A training row and a held-out row are not repeats of each other.
+            (
+                "m,err,train\n1000,0.5,1\n1000,0.5,0",
+                &[(1000.0, 0.5, None)],
+                &[],
+                &[],
+            ),
+            // A repeat beside a bad row: the bad row still blocks, the repeat does not.
+            (
+                "m,err\n1000,0.5\n1000,0.5\n2000,abc",
+                &[(1000.0, 0.5, None)],
+                &[3],
+                &[4],
+            ),
+            // A bad row repeated is bad twice (it was never read).
+            (
+                "m,err\n1000,abc\n1000,abc\n2000,0.4",
+                &[(2000.0, 0.4, None)],
+                &[],
+                &[2, 3],
+            ),
+        ];
+        for (input, points, notes, blocking) in cases {
+            let p = parse(
+                input,
+                &ParseOptions {
+                    log_loss: false,
+                    ..Default::default()
+                },
+            );
+            let got: Vec<(f64, f64, Option<f64>)> = p
+                .points
+                .iter()
+                .map(|q| (q.m, q.error, q.model_size))
+                .collect();
+            assert_eq!(&got, points, "points of {input:?}: {:?}", p.problems);
+            let n: Vec<usize> = p.notes().map(|q| q.line).collect();
+            assert_eq!(&n, notes, "notes of {input:?}: {:?}", p.problems);
+            let b: Vec<usize> = p.blocking().map(|q| q.line).collect();
+            assert_eq!(
+                &b, blocking,
+                "blocking problems of {input:?}: {:?}",
+                p.problems
+            );
+            for q in p.notes() {
+                assert!(q.message.contains("counted once"), "{q:?}");
+            }
+        }
+    }
+
+    /// The language-modelling curves of the benchmark's development split repeat each
+    /// block exactly: every repeat is a note, no row blocks, every size is fitted once.
+    #[test]
+    fn benchmark_lm_repeats_do_not_block() {
+        let text = include_str!("../../../assets/data/rnsl_benchmark_dev.csv");
+        let p = parse(
+            text,
+            &ParseOptions {
+                group: Some("1.68e+07".into()),
+                log_loss: true,
+                ..Default::default()
+            },
+        );
+        assert_eq!(p.blocking().count(), 0, "{:?}", p.blocking().next());
+        assert!(p.notes().count() > 100, "{}", p.notes().count());
+        let mut sizes: Vec<f64> = p.points.iter().chain(&p.held_out).map(|q| q.m).collect();
+        let n = sizes.len();
+        sizes.sort_by(f64::total_cmp);
+        sizes.dedup();
+        assert_eq!(sizes.len(), n, "a size is fitted twice");
     }
 
     #[test]

@@ -196,6 +196,46 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(Config::with_cases(500))]
+
+    /// Rows drawn from a small pool, so repeats, replicates (same size, other error)
+    /// and same size and error with another model size all occur: a row is a note
+    /// exactly when every column equals an earlier row's, nothing blocks, and each
+    /// distinct row is fitted once.
+    #[test]
+    fn repeats_are_notes_and_distinct_rows_are_fitted(
+        picks in prop::collection::vec((0usize..3, 0usize..3, 0usize..3), 1..40),
+    ) {
+        const SIZES: [&str; 3] = ["1000", "2000", "1e3"];
+        const ERRORS: [&str; 3] = ["0.5", "0.4", "0.50"];
+        const PARAMS: [&str; 3] = ["10", "20", "1e1"];
+        let mut text = String::from("m,error,params\n");
+        let mut first_of: std::collections::HashMap<(u64, u64, u64), usize> =
+            std::collections::HashMap::new();
+        let mut want_notes = Vec::new();
+        let mut want_points = Vec::new();
+        for (k, (a, b, c)) in picks.iter().enumerate() {
+            let line = k + 2;
+            text.push_str(&format!("{},{},{}\n", SIZES[*a], ERRORS[*b], PARAMS[*c]));
+            let value = |s: &str| s.parse::<f64>().unwrap().to_bits();
+            let key = (value(SIZES[*a]), value(ERRORS[*b]), value(PARAMS[*c]));
+            if let std::collections::hash_map::Entry::Vacant(e) = first_of.entry(key) {
+                e.insert(line);
+                want_points.push(line);
+            } else {
+                want_notes.push(line);
+            }
+        }
+        let p = parse(&text, &ParseOptions::default());
+        prop_assert_eq!(p.blocking().count(), 0, "{:?}", p.problems);
+        let notes: Vec<usize> = p.notes().map(|n| n.line).collect();
+        prop_assert_eq!(notes, want_notes);
+        let points: Vec<usize> = p.points.iter().map(|pt| pt.line).collect();
+        prop_assert_eq!(points, want_points);
+    }
+}
+
 // ---------------------------------------------------------------------------------
 // permalink
 
