@@ -32,4 +32,5 @@ pub mod parse;
 pub mod permalink;
 pub mod presets;
 pub mod project;
+pub mod rules;
 pub mod session;

@@ -63,6 +63,10 @@ pub fn analysis_options(state: &State, parsed: &Parsed) -> AnalysisOptions {
 /// A paper preset's projection relative to the user's current point.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RelativeProjection {
+    /// The preset.
+    pub preset: &'static crate::presets::Preset,
+    /// The anchor as given (metric units).
+    pub anchor: crate::permalink::Anchor,
     /// The anchor's error (an accuracy anchor converted).
     pub anchor_error: f64,
     /// The target as an error, if set.
@@ -82,12 +86,11 @@ pub struct RelativeProjection {
 /// target then.
 pub fn relative_projection(
     state: &State,
-    p: &crate::presets::Preset,
+    p: &'static crate::presets::Preset,
     anchor: &crate::permalink::Anchor,
 ) -> RelativeProjection {
-    let accuracy = state.metric == Metric::Accuracy;
-    let percent = accuracy && anchor.error > 1.0;
-    let anchor_error = if accuracy {
+    let percent = crate::rules::percent_anchor(state.metric, anchor);
+    let anchor_error = if state.metric == Metric::Accuracy {
         (if percent { 100.0 } else { 1.0 }) - anchor.error
     } else {
         anchor.error
@@ -97,6 +100,8 @@ pub fn relative_projection(
         target_error.and_then(|t| crate::project::relative_multiplier(p.beta_g, anchor_error, t));
     let model_multiplier = data_multiplier.zip(p.beta_p).map(|(x, b)| x.powf(b));
     RelativeProjection {
+        preset: p,
+        anchor: anchor.clone(),
         anchor_error,
         target_error,
         data_multiplier,
