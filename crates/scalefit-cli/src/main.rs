@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use args::{usage, Cli, Command, FitArgs, Failure};
+use args::{usage, Cli, Command, Failure, FitArgs};
 use clap::Parser;
 use scalefit_core::analysis::{analyze, AnalysisError};
 use scalefit_core::fit::FitError;

@@ -34,7 +34,11 @@ fn outputs_match_the_recorded_files() {
             "{name}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let ext = if args.contains(&"--json") { "json" } else { "txt" };
+        let ext = if args.contains(&"--json") {
+            "json"
+        } else {
+            "txt"
+        };
         let path = dir.join(format!("{name}.{ext}"));
         n += 1;
         if bless {

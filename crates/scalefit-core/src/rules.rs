@@ -158,8 +158,14 @@ mod tests {
         check("", Ok(&[]));
         check(" ", Ok(&[]));
         check("gamma=0", Ok(&[("gamma", 0.0)]));
-        check("gamma=0.39, beta_g = -0.3", Ok(&[("gamma", 0.39), ("beta_g", -0.3)]));
-        check("alpha=1;m0=2^10\neps0=0.5", Ok(&[("alpha", 1.0), ("m0", 1024.0), ("eps0", 0.5)]));
+        check(
+            "gamma=0.39, beta_g = -0.3",
+            Ok(&[("gamma", 0.39), ("beta_g", -0.3)]),
+        );
+        check(
+            "alpha=1;m0=2^10\neps0=0.5",
+            Ok(&[("alpha", 1.0), ("m0", 1024.0), ("eps0", 0.5)]),
+        );
         check("m0=10k", Ok(&[("m0", 10_000.0)]));
         check("gamma=1e-2,", Ok(&[("gamma", 0.01)]));
         check("gamma", Err("\"gamma\": write name=value, e.g. gamma=0.3"));
@@ -177,6 +183,22 @@ mod tests {
     }
 
     #[test]
+    fn fixed_parameters() {
+        assert_eq!(
+            parse_held("gamma=0.39, beta_g = -0.3").unwrap(),
+            vec![("gamma".to_string(), 0.39), ("beta_g".to_string(), -0.3)]
+        );
+        assert!(parse_held("gama=1")
+            .unwrap_err()
+            .contains("not a parameter"));
+        assert!(parse_held("gamma").is_err());
+        assert!(parse_held("gamma=x").is_err());
+        assert_eq!(parse_held(" ").unwrap(), vec![]);
+        let v = vec![("m0".to_string(), 1e5)];
+        assert_eq!(parse_held(&format_held(&v)).unwrap(), v);
+    }
+
+    #[test]
     fn held_round_trips() {
         let v = held(&[("gamma", 0.1), ("beta_g", -0.3)]);
         assert_eq!(format_held(&v), "gamma=0.1, beta_g=-0.3");
@@ -187,7 +209,10 @@ mod tests {
     fn every_curve_parameter_is_in_the_table_and_holdable() {
         for form in crate::model::Form::ALL {
             for name in form.param_names() {
-                assert!(crate::model::param_info(name).is_some_and(|p| p.holdable), "{name}");
+                assert!(
+                    crate::model::param_info(name).is_some_and(|p| p.holdable),
+                    "{name}"
+                );
             }
         }
         assert_eq!(held_names().len(), 5);

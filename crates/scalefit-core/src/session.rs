@@ -5,10 +5,53 @@
 use crate::analysis::AnalysisOptions;
 use crate::fit::FitOptions;
 use crate::model::Loss;
-use crate::parse::{parse, Metric, ParseOptions, Parsed};
+use crate::parse::{parse, Columns, Metric, ParseOptions, Parsed, Scale};
 use crate::permalink::State;
 use crate::presets::preset;
 use crate::project::Target;
+
+/// The data part of a state: the text and how to read it. The page keeps the user's
+/// own while a preset is shown (autosaved with these keys).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct DataSettings {
+    /// Text of the data box.
+    #[serde(default)]
+    pub text: String,
+    /// Column mapping.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub columns: Option<Columns>,
+    /// Series.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// Error or accuracy.
+    #[serde(default)]
+    pub metric: Metric,
+    /// Fraction or percent.
+    #[serde(default)]
+    pub scale: Scale,
+}
+
+impl DataSettings {
+    /// The data part of `state`.
+    pub fn of(state: &State) -> DataSettings {
+        DataSettings {
+            text: state.text.clone(),
+            columns: state.columns.clone(),
+            group: state.group.clone(),
+            metric: state.metric,
+            scale: state.scale,
+        }
+    }
+
+    /// Puts these data back into `state`, its other settings untouched.
+    pub fn restore_into(self, state: &mut State) {
+        state.text = self.text;
+        state.columns = self.columns;
+        state.group = self.group;
+        state.metric = self.metric;
+        state.scale = self.scale;
+    }
+}
 
 /// Parse options of a state.
 pub fn parse_options(state: &State) -> ParseOptions {
