@@ -1,0 +1,273 @@
+//! The "Model and target" card: metric, scale, model form, loss, target, and the
+//! advanced settings (bootstrap count, seed, held parameters).
+
+use leptos::ev;
+use leptos::prelude::*;
+use scalefit_core::model::{Loss, ModelChoice};
+use scalefit_core::parse::{Metric, Scale};
+
+use crate::components::input::fields::{follow, number_field};
+use crate::controls::{select_options, ModelControl, Setting};
+use crate::dom;
+use crate::state::{Ctx, MAX_BOOTSTRAP};
+use crate::view_model;
+
+/// The target's label (it says "Target accuracy" under that metric).
+const TARGET_LABEL: &str = "target-label";
+/// The target's note.
+const TARGET_HINT: &str = "target-hint";
+/// The bootstrap count's hint.
+const BOOTSTRAP_HINT: &str = "bootstrap-hint";
+/// The held parameters' hint, or their error.
+const FIXED_HINT_ID: &str = "fixed-hint";
+/// What the held parameters' hint says while they parse.
+const FIXED_HINT: &str =
+    "Parameters held at a value instead of fitted (alpha, beta_g, gamma, eps0, m0).";
+
+/// The "Model and target" card: metric, scale, model form, loss, target and the
+/// advanced settings (bootstrap count, seed, held parameters).
+///
+/// Its markup is static; one listener reads every control (by id) into the workspace,
+/// and one effect writes the workspace back into the controls and the target's label
+/// (a second one writes the target's note from the analysed state). A field is only
+/// rewritten when what it holds means something else, so
+/// typing `0.` or `1e` is never disturbed.
+#[component]
+pub fn ModelCard(ctx: Ctx) -> impl IntoView {
+    Effect::new(move |_| {
+        let (metric, scale, model, loss, target, boot, seed, fixed) = ctx.ws.with(|w| {
+            let s = &w.state;
+            (
+                s.metric,
+                s.scale.id(),
+                s.model.id(),
+                s.loss.id(),
+                s.target,
+                s.bootstrap,
+                s.seed,
+                s.fixed.clone(),
+            )
+        });
+        for (c, v) in [
+            (ModelControl::Metric, metric.id()),
+            (ModelControl::Scale, scale),
+            (ModelControl::Model, model),
+            (ModelControl::Loss, loss),
+        ] {
+            if dom::value(c.id()).is_some_and(|cur| cur != v) {
+                dom::set_value(c.id(), v);
+            }
+        }
+        follow(
+            ModelControl::Target.id(),
+            &|t| number_field(t) == target,
+            &|| view_model::field_text(target),
+        );
+        follow(
+            Setting::Bootstrap.id(),
+            &|t| number_field(t) == Some(f64::from(boot)),
+            &|| boot.to_string(),
+        );
+        follow(
+            Setting::Seed.id(),
+            &|t| t.trim().parse::<u64>().ok() == Some(seed),
+            &|| seed.to_string(),
+        );
+        if follow(
+            Setting::Fixed.id(),
+            &|t| view_model::parse_fixed(t).ok().as_ref() == Some(&fixed),
+            &|| view_model::format_fixed(&fixed),
+        ) {
+            show_fixed_error(None);
+        }
+        let accuracy = metric == Metric::Accuracy;
+        dom::set_text(
+            TARGET_LABEL,
+            if accuracy {
+                "Target accuracy"
+            } else {
+                "Target error"
+            },
+        );
+    });
+    // The target's note follows the analysed (debounced) state, not every keystroke.
+    Effect::new(move |_| {
+        let note = ctx
+            .settled
+            .with(|s| ctx.parsed.with(|p| view_model::target_note(s, p.percent)));
+        dom::set_text(
+            TARGET_HINT,
+            note.as_deref().unwrap_or(
+                "The data and model size that reach it are projected with 95% intervals.",
+            ),
+        );
+    });
+    let on_input = move |e: ev::Event| {
+        let Some(el) = dom::target::<web_sys::Element>(&e) else {
+            return;
+        };
+        let id = el.id();
+        let Some(v) = dom::value(&id) else {
+            return;
+        };
+        if let Some(c) = ModelControl::from_id(&id) {
+            model_input(ctx, c, &v);
+        } else if let Some(s) = Setting::from_id(&id) {
+            setting_input(ctx, s, &v);
+        }
+    };
+    let (metric, scale, model, loss, target) = (
+        ModelControl::Metric.id(),
+        ModelControl::Scale.id(),
+        ModelControl::Model.id(),
+        ModelControl::Loss.id(),
+        ModelControl::Target.id(),
+    );
+    let (boot, seed, fixed) = (
+        Setting::Bootstrap.id(),
+        Setting::Seed.id(),
+        Setting::Fixed.id(),
+    );
+    let options = |c: ModelControl| select_options(c).unwrap_or_default();
+    view! {
+        <section class="card" aria-labelledby="model-heading" on:input=on_input>
+            <h2 id="model-heading">"Model and target"</h2>
+            <div class="grid-2">
+                <div class="field">
+                    <label for=metric>"Metric"</label>
+                    <select id=metric inner_html=options(ModelControl::Metric)></select>
+                </div>
+                <div class="field">
+                    <label for=scale>"Values are"</label>
+                    <select id=scale inner_html=options(ModelControl::Scale)></select>
+                </div>
+                <div class="field">
+                    <label for=model>"Model"</label>
+                    <select id=model inner_html=options(ModelControl::Model)></select>
+                </div>
+                <div class="field">
+                    <label for=loss>"Loss"</label>
+                    <select id=loss inner_html=options(ModelControl::Loss)></select>
+                </div>
+            </div>
+            <div class="target-field">
+                <div class="field">
+                    <label for=target id=TARGET_LABEL>"Target error"</label>
+                    <input
+                        id=target
+                        type="number"
+                        step="any"
+                        inputmode="decimal"
+                        autocomplete="off"
+                        spellcheck="false"
+                        placeholder="e.g. 0.25"
+                        aria-describedby=TARGET_HINT
+                    />
+                    <p class="hint" id=TARGET_HINT></p>
+                </div>
+            </div>
+            <details class="advanced">
+                <summary>"Advanced"</summary>
+                <div class="grid-2">
+                    <div class="field">
+                        <label for=boot>"Bootstrap resamples"</label>
+                        <input
+                            id=boot
+                            type="number"
+                            step="any"
+                            inputmode="decimal"
+                            autocomplete="off"
+                            spellcheck="false"
+                            aria-describedby=BOOTSTRAP_HINT
+                        />
+                        <p class="hint" id=BOOTSTRAP_HINT>"0 turns intervals off; at most 20000."</p>
+                    </div>
+                    <div class="field">
+                        <label for=seed>"Seed"</label>
+                        <input id=seed type="text" inputmode="numeric" autocomplete="off"/>
+                        <p class="hint">"Same seed, same intervals (the permalink carries it)."</p>
+                    </div>
+                </div>
+                <div class="field">
+                    <label for=fixed>"Hold parameters"</label>
+                    <input
+                        id=fixed
+                        type="text"
+                        autocomplete="off"
+                        spellcheck="false"
+                        placeholder="e.g. gamma=0.3, beta_g=-0.5"
+                        aria-describedby=FIXED_HINT_ID
+                    />
+                    <p class="hint" id=FIXED_HINT_ID>{FIXED_HINT}</p>
+                </div>
+            </details>
+        </section>
+    }
+}
+
+/// A model card control's new value `v` into the workspace (a select's unknown value,
+/// which the page never offers, is ignored).
+fn model_input(ctx: Ctx, c: ModelControl, v: &str) {
+    match c {
+        ModelControl::Metric => {
+            if let Some(m) = Metric::from_id(v) {
+                ctx.ws.update(|w| w.state.metric = m);
+            }
+        }
+        ModelControl::Scale => {
+            if let Some(s) = Scale::from_id(v) {
+                ctx.ws.update(|w| w.state.scale = s);
+            }
+        }
+        ModelControl::Model => {
+            if let Some(m) = ModelChoice::from_id(v) {
+                ctx.ws.update(|w| w.state.model = m);
+            }
+        }
+        ModelControl::Loss => {
+            if let Some(l) = Loss::from_id(v) {
+                ctx.ws.update(|w| w.state.loss = l);
+            }
+        }
+        ModelControl::Target => {
+            let t = number_field(v);
+            ctx.ws.update(|w| w.state.target = t);
+        }
+    }
+}
+
+/// An advanced setting's new value `v` into the workspace (one that does not parse
+/// leaves it unchanged; the held parameters' error is shown).
+fn setting_input(ctx: Ctx, s: Setting, v: &str) {
+    match s {
+        Setting::Bootstrap => {
+            if let Some(n) = number_field(v).filter(|n| *n >= 0.0) {
+                let n = n.round().min(MAX_BOOTSTRAP as f64) as u32;
+                ctx.ws.update(|w| w.state.bootstrap = n);
+            }
+        }
+        Setting::Seed => {
+            if let Ok(n) = v.trim().parse::<u64>() {
+                ctx.ws.update(|w| w.state.seed = n);
+            }
+        }
+        Setting::Fixed => match view_model::parse_fixed(v) {
+            Ok(f) => {
+                show_fixed_error(None);
+                ctx.ws.update(|w| w.state.fixed = f);
+            }
+            Err(msg) => show_fixed_error(Some(&msg)),
+        },
+    }
+}
+
+/// The held parameters' error, if any, in their hint and `aria-invalid`.
+fn show_fixed_error(msg: Option<&str>) {
+    dom::set_text(FIXED_HINT_ID, msg.unwrap_or(FIXED_HINT));
+    dom::set_class(FIXED_HINT_ID, "invalid", msg.is_some());
+    dom::set_attr(
+        Setting::Fixed.id(),
+        "aria-invalid",
+        msg.is_some().then_some("true"),
+    );
+}
