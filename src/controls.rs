@@ -161,15 +161,15 @@ fn loss_label(l: Loss) -> &'static str {
 pub fn select_options(c: ModelControl) -> Option<String> {
     let mut h = Html::new();
     match c {
-        ModelControl::Metric => h.options(METRICS.map(|m| (m.id(), metric_label(m))), ""),
-        ModelControl::Scale => h.options(SCALES.map(|s| (s.id(), scale_label(s))), ""),
-        ModelControl::Model => h.options(
-            std::iter::once(ModelChoice::Auto)
-                .chain(Form::ALL.map(ModelChoice::Form))
-                .map(|m| (m.id(), model_label(m))),
-            "",
-        ),
-        ModelControl::Loss => h.options(Loss::ALL.map(|l| (l.id(), loss_label(l))), ""),
+        ModelControl::Metric => h.options(&METRICS.map(|m| (m.id(), metric_label(m))), ""),
+        ModelControl::Scale => h.options(&SCALES.map(|s| (s.id(), scale_label(s))), ""),
+        ModelControl::Model => {
+            let forms = Form::ALL.map(|f| (f.id(), model_label(ModelChoice::Form(f))));
+            let auto = ModelChoice::Auto;
+            h.options(&[(auto.id(), model_label(auto))], "")
+                .options(&forms, "")
+        }
+        ModelControl::Loss => h.options(&Loss::ALL.map(|l| (l.id(), loss_label(l))), ""),
         ModelControl::Target => return None,
     };
     Some(h.finish())

@@ -58,12 +58,8 @@ impl Html {
     }
 
     /// `<option>`s (values and labels escaped), `current` selected.
-    pub fn options<'a>(
-        &mut self,
-        options: impl IntoIterator<Item = (&'a str, &'a str)>,
-        current: &str,
-    ) -> &mut Html {
-        for (value, label) in options {
+    pub fn options(&mut self, options: &[(&str, &str)], current: &str) -> &mut Html {
+        for &(value, label) in options {
             self.tag("<option")
                 .attr("value", Some(value))
                 .tag(if value == current { " selected>" } else { ">" })

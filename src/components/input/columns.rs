@@ -17,7 +17,9 @@ pub fn SeriesPicker(ctx: Ctx) -> impl IntoView {
         ctx.parsed.with(|p| {
             let mut h = Html::new();
             let current = p.group.as_deref().unwrap_or_default();
-            h.options(p.groups.iter().map(|g| (g.as_str(), g.as_str())), current);
+            let groups: Vec<(&str, &str)> =
+                p.groups.iter().map(|g| (g.as_str(), g.as_str())).collect();
+            h.options(&groups, current);
             h.finish()
         })
     });
@@ -78,12 +80,13 @@ fn ColumnSelect(ctx: Ctx, label: &'static str, role: ColumnRole) -> impl IntoVie
                 .collect();
             let mut h = Html::new();
             if role.optional() {
-                h.options([("", "none")], &current);
+                h.options(&[("", "none")], &current);
             }
-            h.options(
-                options.iter().map(|(v, l)| (v.as_str(), l.as_str())),
-                &current,
-            );
+            let options: Vec<(&str, &str)> = options
+                .iter()
+                .map(|(v, l)| (v.as_str(), l.as_str()))
+                .collect();
+            h.options(&options, &current);
             h.finish()
         })
     });

@@ -35,17 +35,16 @@ pub fn SourcePicker(ctx: Ctx) -> impl IntoView {
     let html = Memo::new(move |_| {
         let current = ctx.ws.with(|w| w.source().id());
         let mut h = Html::new();
+        let papers: Vec<(&str, &str)> = PRESETS
+            .iter()
+            .map(|p| (p.id, source_label(Source::Paper(p))))
+            .collect();
         h.options(
-            [Source::Custom, Source::RealNmt].map(|s| (s.id(), source_label(s))),
+            &[Source::Custom, Source::RealNmt].map(|s| (s.id(), source_label(s))),
             current,
         )
         .tag("<optgroup label=\"Hestness et al. 2017 domains\">")
-        .options(
-            PRESETS
-                .iter()
-                .map(|p| (p.id, source_label(Source::Paper(p)))),
-            current,
-        )
+        .options(&papers, current)
         .tag("</optgroup>");
         h.finish()
     });
