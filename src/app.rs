@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::components::charts::Charts;
 use crate::components::header::Header;
 use crate::components::input::InputPanel;
-use crate::components::results::{show_progress, FitDetails, ResultsPanel};
+use crate::components::results::{messages_html, show_progress, FitDetails, ResultsPanel};
 use crate::components::share::SharePanel;
 use crate::state::{Ctx, LinkOutcome};
 
@@ -14,7 +14,7 @@ use crate::state::{Ctx, LinkOutcome};
 /// [`crate::state::link_at_load`]); `None` without one.
 #[component]
 pub fn App(link: Option<LinkOutcome>) -> impl IntoView {
-    let ctx = Ctx::new(link, show_progress);
+    let ctx = Ctx::new(link, show_progress, messages_html);
     view! {
         <a class="skip-link" href="#results">"Skip to results"</a>
         <Header ctx=ctx/>

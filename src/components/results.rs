@@ -26,7 +26,7 @@ pub fn ResultsPanel(ctx: Ctx) -> impl IntoView {
                 .with(|r| summary_text(a.as_ref(), r.as_ref()).unwrap_or_default())
         })
     });
-    let messages = Memo::new(move |_| ctx.messages.with(|m| messages_html(m)));
+    let messages = ctx.messages;
     let empty = move || {
         ctx.ws
             .with(|w| w.source() == Source::Custom && w.state.text.trim().is_empty())

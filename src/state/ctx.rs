@@ -93,8 +93,8 @@ pub struct Ctx {
     pub relative: Memo<Option<Relative>>,
     /// App notices (links, files, sharing, storage).
     pub notices: RwSignal<Vec<Notice>>,
-    /// Everything `#fit-message` says, most serious first.
-    pub messages: Memo<Vec<Message>>,
+    /// Everything `#fit-message` says, most serious first, as its HTML.
+    pub messages: Memo<String>,
     /// The chosen theme.
     pub theme: RwSignal<ThemeChoice>,
     /// Whether the system prefers a dark page (followed live).

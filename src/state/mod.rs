@@ -1,8 +1,8 @@
 //! The page's state: what the components read ([`Ctx`]), the reactive spine that
 //! builds it ([`Ctx::new`], in `spine`), permalinks, and the page's limits.
 //!
-//! Components depend on this module; it depends on no component (what it shows on its
-//! own, the bootstrap's progress, goes through a function the view passes in), and
+//! Components depend on this module; it depends on no component (the bootstrap's
+//! progress and the messages' HTML are written by functions the view passes in), and
 //! none of its files imports this one, so the modules have no import cycle
 //! (`scripts/import-cycles.mjs`).
 

@@ -30,10 +30,15 @@ type PointFit = Option<Result<Analysis, AnalysisError>>;
 impl Ctx {
     /// Builds the reactive spine of the page. `link` is the permalink in the URL at
     /// load, already decoded (see [`crate::state::link_at_load`]; `None` without
-    /// one);
-    /// `show_progress` shows the bootstrap's progress (`None`: nothing running): it
-    /// changes several times a second and no signal carries it.
-    pub fn new(link: Option<LinkOutcome>, show_progress: fn(Option<Progress>)) -> Ctx {
+    /// one). The view passes in its two writers: `show_progress` shows the bootstrap's
+    /// progress (`None`: nothing running; it changes several times a second and no
+    /// signal carries it), `messages_html` turns the messages of `#fit-message` into
+    /// its HTML (they stay typed values until then).
+    pub fn new(
+        link: Option<LinkOutcome>,
+        show_progress: fn(Option<Progress>),
+        messages_html: fn(&[Message]) -> String,
+    ) -> Ctx {
         let (initial, notices0, from_link) = initial_workspace(link);
         let ws = RwSignal::new(initial.clone());
         let settled = RwSignal::new(initial.state.clone());
@@ -240,14 +245,14 @@ impl Ctx {
                     parsed.with(|p| {
                         analysis.with(|a| {
                             relative.with(|r| {
-                                view_model::messages(view_model::MessageInputs {
+                                messages_html(&view_model::messages(view_model::MessageInputs {
                                     notices: &notices,
                                     state: s,
                                     parsed: Some(p),
                                     fit_error: fit_error.as_deref(),
                                     analysis: a.as_ref(),
                                     relative: r.as_ref(),
-                                })
+                                }))
                             })
                         })
                     })
