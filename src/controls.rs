@@ -156,10 +156,10 @@ fn loss_label(l: Loss) -> &'static str {
     }
 }
 
-/// The `<option>`s of a select of the model card (`None` for the target field), each
-/// value the core's id; the workspace's value is selected by the card's effect.
-pub fn select_options(c: ModelControl) -> Option<String> {
-    let mut h = Html::new();
+/// Appends the `<option>`s of a select of the model card (none for the target
+/// field), each value the core's id; the workspace's value is selected by the card's
+/// effect.
+pub fn select_options(h: &mut Html, c: ModelControl) {
     match c {
         ModelControl::Metric => h.options(&METRICS.map(|m| (m.id(), metric_label(m))), ""),
         ModelControl::Scale => h.options(&SCALES.map(|s| (s.id(), scale_label(s))), ""),
@@ -170,9 +170,8 @@ pub fn select_options(c: ModelControl) -> Option<String> {
                 .options(&forms, "")
         }
         ModelControl::Loss => h.options(&Loss::ALL.map(|l| (l.id(), loss_label(l))), ""),
-        ModelControl::Target => return None,
+        ModelControl::Target => h,
     };
-    Some(h.finish())
 }
 
 #[cfg(test)]
@@ -208,6 +207,13 @@ mod tests {
         }
         assert_eq!(ModelControl::from_id("loss"), Some(ModelControl::Loss));
         assert_eq!(Setting::from_id("metric"), None);
+    }
+
+    fn select_options(c: ModelControl) -> Option<String> {
+        let mut h = Html::new();
+        super::select_options(&mut h, c);
+        let s = h.finish();
+        (!s.is_empty()).then_some(s)
     }
 
     #[test]

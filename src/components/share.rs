@@ -103,7 +103,7 @@ pub fn SharePanel(ctx: Ctx) -> impl IntoView {
                 <button id=share_id type="button" class="btn btn-primary" on:click=share>
                     "Share link"
                 </button>
-                <label for=permalink class="visually-hidden">"Permalink"</label>
+                <label for="permalink" class="visually-hidden">"Permalink"</label>
                 <input
                     id=permalink
                     type="url"

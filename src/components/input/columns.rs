@@ -26,7 +26,7 @@ pub fn SeriesPicker(ctx: Ctx) -> impl IntoView {
     let id = DataControl::Series.id();
     view! {
         <div class="field" hidden=move || html.with(String::is_empty)>
-            <label for=id>"Series"</label>
+            <label for="series">"Series"</label>
             <select
                 id=id
                 on:change=move |e| {

@@ -128,7 +128,7 @@ pub fn DataBox(ctx: Ctx) -> impl IntoView {
             on:dragleave=move |_| dragging(false)
             on:drop=on_drop
         >
-            <label for=input class="label-row">
+            <label for="data-input" class="label-row">
                 <span>"Measurements"</span>
                 <span class="hint">"paste, type, or drop a file"</span>
             </label>
@@ -160,7 +160,7 @@ pub fn DataBox(ctx: Ctx) -> impl IntoView {
                     accept=".csv,.tsv,.txt,.json,text/csv,text/plain,application/json"
                     on:change=on_file
                 />
-                <label for=file class="btn">"Upload file"</label>
+                <label for="file-input" class="btn">"Upload file"</label>
                 <button
                     id="clear-data"
                     type="button"

@@ -9,6 +9,7 @@ use scalefit_core::parse::{Metric, Scale};
 use crate::components::input::fields::{follow, number_field};
 use crate::controls::{select_options, ModelControl, Setting};
 use crate::dom;
+use crate::markup::Html;
 use crate::state::{Ctx, MAX_BOOTSTRAP};
 use crate::view_model;
 
@@ -116,93 +117,72 @@ pub fn ModelCard(ctx: Ctx) -> impl IntoView {
             setting_input(ctx, s, &v);
         }
     };
-    let (metric, scale, model, loss, target) = (
-        ModelControl::Metric.id(),
-        ModelControl::Scale.id(),
-        ModelControl::Model.id(),
-        ModelControl::Loss.id(),
-        ModelControl::Target.id(),
-    );
-    let (boot, seed, fixed) = (
-        Setting::Bootstrap.id(),
-        Setting::Seed.id(),
-        Setting::Fixed.id(),
-    );
-    let options = |c: ModelControl| select_options(c).unwrap_or_default();
     view! {
-        <section class="card" aria-labelledby="model-heading" on:input=on_input>
-            <h2 id="model-heading">"Model and target"</h2>
-            <div class="grid-2">
-                <div class="field">
-                    <label for=metric>"Metric"</label>
-                    <select id=metric inner_html=options(ModelControl::Metric)></select>
-                </div>
-                <div class="field">
-                    <label for=scale>"Values are"</label>
-                    <select id=scale inner_html=options(ModelControl::Scale)></select>
-                </div>
-                <div class="field">
-                    <label for=model>"Model"</label>
-                    <select id=model inner_html=options(ModelControl::Model)></select>
-                </div>
-                <div class="field">
-                    <label for=loss>"Loss"</label>
-                    <select id=loss inner_html=options(ModelControl::Loss)></select>
-                </div>
-            </div>
-            <div class="target-field">
-                <div class="field">
-                    <label for=target id=TARGET_LABEL>"Target error"</label>
-                    <input
-                        id=target
-                        type="number"
-                        step="any"
-                        inputmode="decimal"
-                        autocomplete="off"
-                        spellcheck="false"
-                        placeholder="e.g. 0.25"
-                        aria-describedby=TARGET_HINT
-                    />
-                    <p class="hint" id=TARGET_HINT></p>
-                </div>
-            </div>
-            <details class="advanced">
-                <summary>"Advanced"</summary>
-                <div class="grid-2">
-                    <div class="field">
-                        <label for=boot>"Bootstrap resamples"</label>
-                        <input
-                            id=boot
-                            type="number"
-                            step="any"
-                            inputmode="decimal"
-                            autocomplete="off"
-                            spellcheck="false"
-                            aria-describedby=BOOTSTRAP_HINT
-                        />
-                        <p class="hint" id=BOOTSTRAP_HINT>"0 turns intervals off; at most 20000."</p>
-                    </div>
-                    <div class="field">
-                        <label for=seed>"Seed"</label>
-                        <input id=seed type="text" inputmode="numeric" autocomplete="off"/>
-                        <p class="hint">"Same seed, same intervals (the permalink carries it)."</p>
-                    </div>
-                </div>
-                <div class="field">
-                    <label for=fixed>"Hold parameters"</label>
-                    <input
-                        id=fixed
-                        type="text"
-                        autocomplete="off"
-                        spellcheck="false"
-                        placeholder="e.g. gamma=0.3, beta_g=-0.5"
-                        aria-describedby=FIXED_HINT_ID
-                    />
-                    <p class="hint" id=FIXED_HINT_ID>{FIXED_HINT}</p>
-                </div>
-            </details>
-        </section>
+        <section
+            class="card"
+            aria-labelledby="model-heading"
+            on:input=on_input
+            inner_html=model_card_html()
+        ></section>
     }
+}
+
+/// The card's markup: static, with the ids of [`ModelControl`] and [`Setting`] and the
+/// selects' options from the core's enums. Written as text rather than in `view!`,
+/// where ids that are not literals would cost the card its one-string template.
+fn model_card_html() -> String {
+    let mut h = Html::new();
+    h.tag("<h2 id=\"model-heading\">Model and target</h2><div class=\"grid-2\">");
+    for (c, label) in [
+        (ModelControl::Metric, "Metric"),
+        (ModelControl::Scale, "Values are"),
+        (ModelControl::Model, "Model"),
+        (ModelControl::Loss, "Loss"),
+    ] {
+        h.tag("<div class=\"field\"><label for=\"")
+            .tag(c.id())
+            .tag("\">")
+            .tag(label)
+            .tag("</label><select id=\"")
+            .tag(c.id())
+            .tag("\">");
+        select_options(&mut h, c);
+        h.tag("</select></div>");
+    }
+    h.tag("</div><div class=\"target-field\"><div class=\"field\"><label for=\"")
+        .tag(ModelControl::Target.id())
+        .tag("\" id=\"")
+        .tag(TARGET_LABEL)
+        .tag("\">Target error</label><input id=\"")
+        .tag(ModelControl::Target.id())
+        .tag("\" type=\"number\" step=\"any\" inputmode=\"decimal\" autocomplete=\"off\" spellcheck=\"false\" placeholder=\"e.g. 0.25\" aria-describedby=\"")
+        .tag(TARGET_HINT)
+        .tag("\"><p class=\"hint\" id=\"")
+        .tag(TARGET_HINT)
+        .tag("\"></p></div></div><details class=\"advanced\"><summary>Advanced</summary><div class=\"grid-2\"><div class=\"field\"><label for=\"")
+        .tag(Setting::Bootstrap.id())
+        .tag("\">Bootstrap resamples</label><input id=\"")
+        .tag(Setting::Bootstrap.id())
+        .tag("\" type=\"number\" step=\"any\" inputmode=\"decimal\" autocomplete=\"off\" spellcheck=\"false\" aria-describedby=\"")
+        .tag(BOOTSTRAP_HINT)
+        .tag("\"><p class=\"hint\" id=\"")
+        .tag(BOOTSTRAP_HINT)
+        .tag("\">0 turns intervals off; at most 20000.</p></div><div class=\"field\"><label for=\"")
+        .tag(Setting::Seed.id())
+        .tag("\">Seed</label><input id=\"")
+        .tag(Setting::Seed.id())
+        .tag("\" type=\"text\" inputmode=\"numeric\" autocomplete=\"off\"><p class=\"hint\">Same seed, same intervals (the permalink carries it).</p></div></div><div class=\"field\"><label for=\"")
+        .tag(Setting::Fixed.id())
+        .tag("\">Hold parameters</label><input id=\"")
+        .tag(Setting::Fixed.id())
+        .tag("\" type=\"text\" autocomplete=\"off\" spellcheck=\"false\" placeholder=\"e.g. gamma=0.3, beta_g=-0.5\" aria-describedby=\"")
+        .tag(FIXED_HINT_ID)
+        .tag("\"><p class=\"hint\" id=\"")
+        .tag(FIXED_HINT_ID)
+        .tag("\">")
+        .tag(FIXED_HINT)
+        .tag("</p></div></details>");
+    h.finish()
 }
 
 /// A model card control's new value `v` into the workspace (a select's unknown value,

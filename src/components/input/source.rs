@@ -15,7 +15,8 @@ use crate::state::Ctx;
 use crate::view_model;
 use crate::workspace::{anchor_of, Source};
 
-/// The anchor's error label (it says "Accuracy" under that metric).
+/// The anchor's error label (it says "Accuracy" under that metric; written in
+/// [`anchor_html`]).
 const ANCHOR_ERROR_LABEL: &str = "anchor-error-label";
 /// Where the anchor's hint names the preset's unit.
 const ANCHOR_UNIT: &str = "anchor-unit";
@@ -55,7 +56,7 @@ pub fn SourcePicker(ctx: Ctx) -> impl IntoView {
     let id = DataControl::Source.id();
     view! {
         <div class="field">
-            <label for=id>"Source"</label>
+            <label for="preset">"Source"</label>
             <select id=id on:change=pick inner_html=html></select>
         </div>
     }
@@ -108,43 +109,48 @@ pub fn PresetCard(ctx: Ctx) -> impl IntoView {
             w.state.anchor = Some(a);
         });
     };
-    let (m, error, size) = (
-        AnchorField::M.id(),
-        AnchorField::Error.id(),
-        AnchorField::ModelSize.id(),
-    );
     view! {
         <div class="slot" inner_html=card></div>
-        <fieldset class="anchor" hidden=move || preset().is_none() on:input=on_input>
-            <legend>"Your current point"</legend>
-            <p class="hint">
-                "Projections are relative to where you are now: the preset's exponent through your current data size and error. Prefilled with an illustrative point in "
-                <span id=ANCHOR_UNIT></span>
-                "."
-            </p>
-            <div class="grid-3">
-                <div class="field">
-                    <label for=m>"Data size m"</label>
-                    <input id=m type="text" inputmode="decimal" autocomplete="off" spellcheck="false"/>
-                </div>
-                <div class="field">
-                    <label for=error id=ANCHOR_ERROR_LABEL>"Error"</label>
-                    <input id=error type="text" inputmode="decimal" autocomplete="off" spellcheck="false"/>
-                </div>
-                <div class="field">
-                    <label for=size>"Model size"</label>
-                    <input
-                        id=size
-                        type="text"
-                        inputmode="decimal"
-                        autocomplete="off"
-                        spellcheck="false"
-                        placeholder="optional"
-                    />
-                </div>
-            </div>
-        </fieldset>
+        <fieldset
+            class="anchor"
+            hidden=move || preset().is_none()
+            on:input=on_input
+            inner_html=anchor_html()
+        ></fieldset>
     }
+}
+
+/// The anchor fields' markup: static, with the ids of [`AnchorField`] (as text, like
+/// the model card's, so the ids need no literal).
+fn anchor_html() -> String {
+    let mut h = Html::new();
+    h.tag("<legend>Your current point</legend><p class=\"hint\">Projections are relative to where you are now: the preset's exponent through your current data size and error. Prefilled with an illustrative point in <span id=\"")
+        .tag(ANCHOR_UNIT)
+        .tag("\"></span>.</p><div class=\"grid-3\">");
+    for (field, label, extra) in [
+        (AnchorField::M, "\">Data size m", "\">"),
+        (
+            AnchorField::Error,
+            "\" id=\"anchor-error-label\">Error",
+            "\">",
+        ),
+        (
+            AnchorField::ModelSize,
+            "\">Model size",
+            "\" placeholder=\"optional\">",
+        ),
+    ] {
+        h.tag("<div class=\"field\"><label for=\"")
+            .tag(field.id())
+            .tag(label)
+            .tag("</label><input id=\"")
+            .tag(field.id())
+            .tag("\" type=\"text\" inputmode=\"decimal\" autocomplete=\"off\" spellcheck=\"false")
+            .tag(extra)
+            .tag("</div>");
+    }
+    h.tag("</div>");
+    h.finish()
 }
 
 /// What a paper preset is: its domain, metric, exponents, trend, explanation, source.
