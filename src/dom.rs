@@ -7,6 +7,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use crate::markup::Html;
+
 fn window() -> Option<web_sys::Window> {
     web_sys::window()
 }
@@ -330,10 +332,10 @@ pub fn set_value(id: &str, v: &str) {
     }
 }
 
-/// Sets the HTML inside element `id` (markup from `crate::markup` only).
-pub fn set_html(id: &str, html: &str) {
+/// Sets the HTML inside element `id`: only an [`Html`], so its text was escaped.
+pub fn set_html(id: &str, html: &Html) {
     if let Some(el) = element(id) {
-        el.set_inner_html(html);
+        el.set_inner_html(html.as_str());
     }
 }
 

@@ -1,8 +1,10 @@
 //! Scalefit's web app: a Leptos page (client-side only) over `scalefit-core` and
-//! `scalefit-plot`. `main` mounts [`app::App`]; everything else is in the modules.
+//! `scalefit-plot`. `main` mounts [`app::App`] (the view); the state is in [`state`],
+//! everything else in the modules.
 
 mod app;
 mod components;
+mod controls;
 mod dom;
 mod export;
 mod format;
@@ -10,6 +12,7 @@ mod markup;
 mod perf;
 mod plotting;
 mod runner;
+mod state;
 mod storage;
 mod table;
 mod view_model;
@@ -21,10 +24,10 @@ fn main() {
     if scalefit_core::permalink::payload_of(&dom::hash()).is_none() {
         mount(None);
     } else {
-        wasm_bindgen_futures::spawn_local(async { mount(app::link_at_load().await) });
+        wasm_bindgen_futures::spawn_local(async { mount(state::link_at_load().await) });
     }
 }
 
-fn mount(link: Option<app::LinkOutcome>) {
+fn mount(link: Option<state::LinkOutcome>) {
     leptos::mount::mount_to_body(move || leptos::view! { <app::App link=link/> });
 }

@@ -9,7 +9,9 @@
 //! Safety: [`Html::tag`] takes only `&'static str` (markup written in this crate);
 //! everything computed, above all what came from the user's data (series names,
 //! column headers, messages quoting a cell), goes through [`Html::text`], which
-//! escapes it for element content and for quoted attribute values alike.
+//! escapes it for element content and for quoted attribute values alike. The one
+//! `innerHTML` writer outside Leptos, [`crate::dom::set_html`], takes an [`Html`], so
+//! nothing else reaches it.
 
 /// HTML text under construction.
 #[derive(Debug, Default)]
@@ -55,6 +57,18 @@ impl Html {
         self
     }
 
+    /// `<option>`s (values and labels escaped), `current` selected.
+    pub fn options(&mut self, options: &[(&str, &str)], current: &str) -> &mut Html {
+        for &(value, label) in options {
+            self.tag("<option")
+                .attr("value", Some(value))
+                .tag(if value == current { " selected>" } else { ">" })
+                .text(label)
+                .tag("</option>");
+        }
+        self
+    }
+
     /// `β_g` as β with a subscript g, in a `span.sym`.
     pub fn symbol(&mut self, s: &str) -> &mut Html {
         self.tag("<span class=\"sym\">");
@@ -63,6 +77,11 @@ impl Html {
             None => self.text(s),
         };
         self.tag("</span>")
+    }
+
+    /// The text made so far, for [`crate::dom::set_html`].
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 
     /// The text made.

@@ -9,9 +9,9 @@ use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 use scalefit_plot::{draw_learning_curve, draw_model_size, PlotFrame, Theme};
 
-use crate::app::Ctx;
 use crate::dom;
 use crate::plotting::{self, Hover, Plot};
+use crate::state::Ctx;
 
 /// Pixels around a marker that still count as hovering it (CSS pixels).
 const HOVER_RADIUS: f64 = 10.0;

@@ -16,8 +16,8 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
 
-use crate::app::Ctx;
 use crate::dom;
+use crate::state::Ctx;
 use crate::table::{self, Table};
 
 /// The rows of the data box as an editable table; edits go back into the text.

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::app::{Ctx, ThemeChoice};
+use crate::state::{Ctx, ThemeChoice};
 use crate::storage;
 
 /// Title bar with the theme toggle.

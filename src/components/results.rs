@@ -10,10 +10,11 @@ use leptos::prelude::*;
 use scalefit_core::analysis::Analysis;
 use scalefit_core::presets::QUICK_START;
 
-use crate::app::Ctx;
 use crate::dom;
 use crate::format::{prettify, sentence};
 use crate::markup::Html;
+use crate::runner::Progress;
+use crate::state::Ctx;
 use crate::view_model::{self, Figure, Message, Part, Relative};
 use crate::workspace::Source;
 
@@ -83,13 +84,19 @@ pub fn FitDetails(ctx: Ctx) -> impl IntoView {
     view! { <div class="slot" inner_html=html></div> }
 }
 
+/// Shows the bootstrap's progress (`None`: nothing running) in its slot of the results
+/// panel; it changes several times a second and nothing else reads it.
+pub fn show_progress(progress: Option<Progress>) {
+    dom::set_html("bootstrap-slot", &progress_html(progress));
+}
+
 /// The bootstrap's progress while it runs.
-pub fn progress_html(progress: Option<(usize, usize)>) -> String {
+fn progress_html(progress: Option<Progress>) -> Html {
+    let mut h = Html::new();
     let Some((done, total)) = progress else {
-        return String::new();
+        return h;
     };
     let (done, total) = (done.to_string(), total.to_string());
-    let mut h = Html::new();
     h.tag("<div class=\"progress\" id=\"bootstrap-progress\"><label for=\"bootstrap-meter\">Bootstrap</label><progress id=\"bootstrap-meter\"")
         .attr("max", Some(&total))
         .attr("value", Some(&done))
@@ -102,7 +109,7 @@ pub fn progress_html(progress: Option<(usize, usize)>) -> String {
         .tag("/")
         .text(&total)
         .tag("</span></div>");
-    h.finish()
+    h
 }
 
 /// One line on what was fitted (or which paper preset is shown).
@@ -323,10 +330,10 @@ mod tests {
 
     #[test]
     fn progress_shows_both_counts() {
-        let html = progress_html(Some((40, 200)));
+        let html = progress_html(Some((40, 200))).finish();
         assert!(html.contains("max=\"200\" value=\"40\">40 of 200</progress>"));
         assert!(html.contains("<span class=\"num\">40/200</span>"));
-        assert_eq!(progress_html(None), "");
+        assert_eq!(progress_html(None).finish(), "");
     }
 
     #[test]

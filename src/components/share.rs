@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 use scalefit_core::permalink::{self, SHAREABLE_LEN};
 
-use crate::app::Ctx;
+use crate::controls::ShareControl;
+use crate::state::Ctx;
 use crate::view_model::Level;
 use crate::{dom, export};
 
@@ -41,7 +42,7 @@ pub fn SharePanel(ctx: Ctx) -> impl IntoView {
             // Replacing the URL must not count as an edit that makes it stale.
             dom::replace_url(&url);
             ctx.url_has_state.set_value(true);
-            dom::set_value("permalink", &url);
+            dom::set_value(ShareControl::Permalink.id(), &url);
             if url.len() > SHAREABLE_LEN {
                 ctx.notify(
                     Level::Warning,
@@ -91,6 +92,7 @@ pub fn SharePanel(ctx: Ctx) -> impl IntoView {
     };
     let has_results =
         move || ctx.analysis.with(Option::is_some) || ctx.relative.with(Option::is_some);
+    let (share_id, permalink) = (ShareControl::Share.id(), ShareControl::Permalink.id());
     view! {
         <section class="card" aria-labelledby="share-heading">
             <h2 id="share-heading">"Share and export"</h2>
@@ -98,12 +100,12 @@ pub fn SharePanel(ctx: Ctx) -> impl IntoView {
                 "The link carries the data and every setting in its fragment (after #), which browsers never send to a server."
             </p>
             <div class="share-row">
-                <button id="share" type="button" class="btn btn-primary" on:click=share>
+                <button id=share_id type="button" class="btn btn-primary" on:click=share>
                     "Share link"
                 </button>
                 <label for="permalink" class="visually-hidden">"Permalink"</label>
                 <input
-                    id="permalink"
+                    id=permalink
                     type="url"
                     readonly
                     placeholder="Press “Share link” to make a permalink"

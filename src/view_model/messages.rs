@@ -1,7 +1,7 @@
 //! The sentences of `#fit-message`: row problems, fit errors, warnings, a target
 //! that cannot mean what the user wants, and the projection's own sentence.
 
-use scalefit_core::analysis::Analysis;
+use scalefit_core::analysis::{Analysis, AnalysisError};
 use scalefit_core::parse::{Metric, Parsed};
 use scalefit_core::permalink::State;
 use scalefit_core::project::Reach;
@@ -93,13 +93,13 @@ pub fn messages(i: MessageInputs<'_>) -> Vec<Message> {
     if let Some(e) = i.fit_error {
         out.push(Message::new(Level::Error, e.to_string()));
     }
-    if i.state.bootstrap as usize > crate::app::MAX_BOOTSTRAP {
+    if i.state.bootstrap as usize > crate::state::limits::MAX_BOOTSTRAP {
         out.push(Message::new(
             Level::Warning,
             format!(
                 "{} bootstrap resamples were asked for; this page runs at most {}.",
                 i.state.bootstrap,
-                crate::app::MAX_BOOTSTRAP
+                crate::state::limits::MAX_BOOTSTRAP
             ),
         ));
     }
@@ -176,11 +176,16 @@ fn bad_target(state: &State, parsed: Option<&Parsed>, rel: Option<&Relative>) ->
     }
 }
 
-/// The core's "no fit: form: reason; ..." as a sentence for people.
-pub fn fit_error_text(e: &str) -> String {
-    match e.strip_prefix("no fit: ") {
-        Some(rest) => sentence(&format!("No model could be fitted: {rest}")),
-        None => sentence(e),
+/// Why no fit could be made, as a sentence for people: every form with its reason.
+pub fn fit_error_text(e: &AnalysisError) -> String {
+    match e {
+        AnalysisError::NoFit(reasons) => {
+            let why: Vec<String> = reasons
+                .iter()
+                .map(|(form, why)| format!("{}: {why}", form.id()))
+                .collect();
+            sentence(&format!("No model could be fitted: {}", why.join("; ")))
+        }
     }
 }
 

@@ -1,0 +1,318 @@
+//! The reactive spine, built once by [`Ctx::new`]: the workspace signal, its debounced
+//! copy that is analysed, the parse, the point fit, the chunked bootstrap, the
+//! messages, autosave, the theme, and the links pasted into the address bar.
+
+use leptos::prelude::*;
+use scalefit_core::analysis::{analyze_point, Analysis, AnalysisError, AnalysisOptions};
+use scalefit_core::parse::Point;
+use scalefit_core::permalink;
+use scalefit_core::session;
+
+use crate::dom;
+use crate::runner::{Progress, Runner};
+use crate::state::ctx::{Ctx, Notice, Origin, ThemeChoice};
+use crate::state::limits::{AUTOSAVE, DEBOUNCE, MAX_BOOTSTRAP};
+use crate::state::links::{decode_link, initial_workspace, open_link_in, LinkOutcome};
+use crate::storage;
+use crate::view_model::{self, Level, Message};
+
+/// What the point fit needs: a change here refits, a target change does not.
+#[derive(Debug, Clone, PartialEq)]
+struct FitInputs {
+    points: Vec<Point>,
+    held_out: Vec<Point>,
+    options: AnalysisOptions,
+}
+
+/// The point fit: `None` without data, else the analysis or why there is none.
+type PointFit = Option<Result<Analysis, AnalysisError>>;
+
+impl Ctx {
+    /// Builds the reactive spine of the page. `link` is the permalink in the URL at
+    /// load, already decoded (see [`crate::state::link_at_load`]; `None` without
+    /// one). The view passes in its two writers: `show_progress` shows the bootstrap's
+    /// progress (`None`: nothing running; it changes several times a second and no
+    /// signal carries it), `messages_html` turns the messages of `#fit-message` into
+    /// its HTML (they stay typed values until then).
+    pub fn new(
+        link: Option<LinkOutcome>,
+        show_progress: fn(Option<Progress>),
+        messages_html: fn(&[Message]) -> String,
+    ) -> Ctx {
+        let (initial, notices0, from_link) = initial_workspace(link);
+        let ws = RwSignal::new(initial.clone());
+        let settled = RwSignal::new(initial.state.clone());
+        let notices = RwSignal::new(notices0);
+        let url_has_state = StoredValue::new(from_link);
+        // The state last seen by the debounce below: other workspace changes (the undo
+        // buffer) do not count as edits.
+        let seen = StoredValue::new(initial.state.clone());
+        // Set when a link (not the user) changed the state, so that change keeps its
+        // notice and its address.
+        let from_link_now = StoredValue::new(false);
+        // Counts the links pasted into the address bar: a link is decoded
+        // asynchronously, and only the latest one's result is applied (an older one
+        // decoding later loses).
+        let latest_link = StoredValue::new(0u64);
+        dom::on_hash_change(move || {
+            let hash = dom::hash();
+            let Some(payload) = permalink::payload_of(&hash).map(str::to_owned) else {
+                return;
+            };
+            let Some(this) = latest_link.try_update_value(|n| {
+                *n = n.wrapping_add(1);
+                *n
+            }) else {
+                return;
+            };
+            wasm_bindgen_futures::spawn_local(async move {
+                let decoded = decode_link(&payload).await;
+                if latest_link.try_get_value() != Some(this) {
+                    return;
+                }
+                url_has_state.try_set_value(true);
+                let mut outcome = (None, false);
+                ws.try_update(|w| outcome = open_link_in(w, decoded));
+                let (note, changed) = outcome;
+                if changed {
+                    from_link_now.try_set_value(true);
+                    notices.try_set(Vec::new());
+                }
+                if let Some(m) = note {
+                    notices.try_update(|n| n.push(m));
+                }
+            });
+        });
+
+        // Debounce: the analysis follows the state 150 ms after the last keystroke, and
+        // at once after a paste, a drop or a file (one change: nothing more is coming).
+        let timer: StoredValue<Option<TimeoutHandle>> = StoredValue::new(None);
+        let at_once = StoredValue::new(false);
+        Effect::new(move |_| {
+            if ws.with(|w| seen.with_value(|s| *s == w.state)) {
+                return;
+            }
+            let s = ws.with(|w| w.state.clone());
+            seen.set_value(s.clone());
+            if let Some(h) = timer.get_value() {
+                h.clear();
+            }
+            if at_once.get_value() {
+                at_once.set_value(false);
+                timer.set_value(None);
+                settled.set(s);
+            } else {
+                let h = set_timeout_with_handle(move || settled.set(s), DEBOUNCE).ok();
+                timer.set_value(h);
+            }
+            if from_link_now.get_value() {
+                from_link_now.set_value(false);
+                return;
+            }
+            // Notices speak about the state they were raised for; an edit retires them.
+            notices.update(|n| n.retain(|m| m.origin == Origin::Autosave));
+            if url_has_state.get_value() {
+                if let Some(base) = dom::url_without_hash() {
+                    dom::replace_url(&base);
+                }
+                url_has_state.set_value(false);
+            }
+        });
+
+        // Autosave, debounced, and flushed when the page goes away.
+        let save_timer: StoredValue<Option<TimeoutHandle>> = StoredValue::new(None);
+        let save_now = move || {
+            if let Err(e) = ws.with_untracked(storage::save) {
+                notices.update(|n| {
+                    let m = Notice {
+                        origin: Origin::Autosave,
+                        message: Message::new(Level::Warning, format!("Autosave failed: {e}.")),
+                    };
+                    if !n.contains(&m) {
+                        n.push(m);
+                    }
+                });
+            }
+        };
+        Effect::new(move |first: Option<()>| {
+            ws.track();
+            if first.is_none() {
+                return;
+            }
+            if let Some(h) = save_timer.get_value() {
+                h.clear();
+            }
+            save_timer.set_value(set_timeout_with_handle(save_now, AUTOSAVE).ok());
+        });
+        dom::on_page_hide(save_now);
+
+        let parsed = Memo::new(move |_| {
+            crate::perf::fit_start();
+            settled.with(session::parse_state)
+        });
+        // What the last point fit was made from: a change elsewhere in the state (the
+        // target) keeps the fit, and its bootstrap, as they are.
+        let fitted_from = StoredValue::new(None::<FitInputs>);
+        let point: Memo<PointFit> = Memo::new(move |prev: Option<&PointFit>| {
+            let inputs = settled.with(|s| {
+                parsed.with(|p| {
+                    if s.text.trim().is_empty() || p.points.is_empty() {
+                        return None;
+                    }
+                    let mut options = session::analysis_options(s, p);
+                    options.target_error = None;
+                    options.bootstrap = options.bootstrap.min(MAX_BOOTSTRAP);
+                    Some(FitInputs {
+                        points: p.points.clone(),
+                        held_out: p.held_out.clone(),
+                        options,
+                    })
+                })
+            });
+            if let Some(prev) = prev {
+                if fitted_from.with_value(|f| *f == inputs) {
+                    return prev.clone();
+                }
+            }
+            let fit = inputs.as_ref().map(|fi| {
+                let a = analyze_point(&fi.points, &fi.held_out, &fi.options);
+                crate::perf::point_fit_done();
+                a
+            });
+            fitted_from.set_value(inputs);
+            fit
+        });
+
+        // The bootstrap follows every new point fit, in slices.
+        // The finished bootstrap, and a trigger telling the analysis it arrived.
+        let booted = StoredValue::new(None::<Analysis>);
+        let booted_now = Trigger::new();
+        let runner = Runner::default();
+        Effect::new(move |_| {
+            let p = point.get();
+            booted.set_value(None);
+            booted_now.notify();
+            show_progress(None);
+            match p {
+                Some(Ok(a)) if a.options.bootstrap > 0 => runner.start(
+                    a,
+                    move |pr| show_progress(Some(pr)),
+                    move |full| {
+                        crate::perf::bootstrap_done();
+                        booted.set_value(Some(full));
+                        booted_now.notify();
+                        show_progress(None);
+                    },
+                ),
+                _ => runner.cancel(),
+            }
+        });
+        let analysis = Memo::new(move |_| {
+            let base = point.with(|p| match p {
+                Some(Ok(a)) => Some(a.clone()),
+                _ => None,
+            })?;
+            // Only a bootstrap of this very point fit counts (an older one may linger
+            // for a moment after an edit).
+            booted_now.track();
+            let full = booted
+                .with_value(|b| {
+                    b.as_ref()
+                        .filter(|b| {
+                            b.fit == base.fit
+                                && b.m == base.m
+                                && b.y == base.y
+                                && b.held_out == base.held_out
+                                && b.options == base.options
+                        })
+                        .cloned()
+                })
+                .unwrap_or(base);
+            // The target, unlike the fit's inputs, only moves the projection.
+            let target =
+                settled.with(|s| parsed.with(|p| session::analysis_options(s, p).target_error));
+            Some(full.with_target(target))
+        });
+        let relative = Memo::new(move |_| settled.with(view_model::relative));
+        let messages = Memo::new(move |_| {
+            let fit_error = point.with(|p| match p {
+                Some(Err(e)) => Some(view_model::fit_error_text(e)),
+                _ => None,
+            });
+            notices.with(|n| {
+                let notices: Vec<Message> = n.iter().map(|x| x.message.clone()).collect();
+                settled.with(|s| {
+                    parsed.with(|p| {
+                        analysis.with(|a| {
+                            relative.with(|r| {
+                                messages_html(&view_model::messages(view_model::MessageInputs {
+                                    notices: &notices,
+                                    state: s,
+                                    parsed: Some(p),
+                                    fit_error: fit_error.as_deref(),
+                                    analysis: a.as_ref(),
+                                    relative: r.as_ref(),
+                                }))
+                            })
+                        })
+                    })
+                })
+            })
+        });
+
+        // Theme: the choice is saved; "auto" follows the system, live.
+        let theme = RwSignal::new(ThemeChoice::from_id(
+            &storage::load_theme().unwrap_or_default(),
+        ));
+        let system_dark = RwSignal::new(dom::prefers_dark());
+        dom::on_scheme_change(move |d| system_dark.set(d));
+
+        let ctx = Ctx {
+            ws,
+            settled,
+            parsed,
+            analysis,
+            relative,
+            notices,
+            messages,
+            theme,
+            system_dark,
+            url_has_state,
+            at_once,
+        };
+        Effect::new(move |_| {
+            dom::set_root_attribute("data-theme", if ctx.dark() { "dark" } else { "light" });
+        });
+        ctx
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use scalefit_core::analysis::{analyze_point, AnalysisOptions};
+    use scalefit_core::parse::Point;
+
+    use crate::view_model::fit_error_text;
+
+    #[test]
+    fn no_fit_reads_as_the_core_says_it() {
+        let points = [Point {
+            line: 1,
+            m: 1000.0,
+            error: 0.5,
+            model_size: None,
+        }];
+        // One point cannot be fitted.
+        let e = analyze_point(&points, &[], &AnalysisOptions::default()).err();
+        assert!(e.is_some());
+        let Some(e) = e else { return };
+        // The rule this replaced: the core's text without its "no fit: " prefix.
+        let core = e.to_string();
+        let rest = core.strip_prefix("no fit: ").unwrap_or_default();
+        assert!(!rest.is_empty(), "{core}");
+        assert_eq!(
+            fit_error_text(&e),
+            crate::format::sentence(&format!("No model could be fitted: {rest}"))
+        );
+    }
+}
