@@ -593,7 +593,9 @@ fn needs_at(form: Form, fits: &[Fit], target: f64) -> Vec<Need> {
 const FAMILY_STREAM: u64 = 1 << 41;
 
 /// One resample's refits: the shared exponent, each series' own, the data ratios.
-type Draw = Option<(f64, Vec<f64>, Vec<Option<f64>>)>;
+type Draw = Option<DrawValues>;
+/// The shared exponent, each series' own exponent, each series' data ratio.
+type DrawValues = (f64, Vec<f64>, Vec<Option<f64>>);
 
 /// Raw bootstrap draws for resamples `range`: resample `r` of series `i` uses stream
 /// `FAMILY_STREAM + r * S + i`, so chunks in any order give the same draws.
@@ -651,7 +653,7 @@ struct Draws(Vec<Draw>);
 
 impl Draws {
     fn summarise(self, requested: usize) -> FamilyBootstrap {
-        let ok: Vec<&(f64, Vec<f64>, Vec<Option<f64>>)> = self.0.iter().flatten().collect();
+        let ok: Vec<&DrawValues> = self.0.iter().flatten().collect();
         let series = ok.first().map_or(0, |d| d.1.len());
         let ratios = ok.first().map_or(0, |d| d.2.len());
         FamilyBootstrap {

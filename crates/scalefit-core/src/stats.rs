@@ -21,7 +21,7 @@ pub fn ln_gamma(x: f64) -> f64 {
         9.984_369_578_019_572e-6,
         1.505_632_735_149_311_6e-7,
     ];
-    if !(x > 0.0) {
+    if x.is_nan() || x <= 0.0 {
         return f64::NAN;
     }
     if x < 0.5 {
@@ -43,7 +43,8 @@ pub fn ln_gamma(x: f64) -> f64 {
 /// (modified Lentz), on the side of the symmetry I_x(a, b) = 1 - I_{1-x}(b, a) where
 /// it converges fast. NaN outside the domain.
 pub fn beta_inc(a: f64, b: f64, x: f64) -> f64 {
-    if !(a > 0.0 && b > 0.0 && (0.0..=1.0).contains(&x)) || !a.is_finite() || !b.is_finite() {
+    let usable = a > 0.0 && b > 0.0 && a.is_finite() && b.is_finite();
+    if !usable || !(0.0..=1.0).contains(&x) {
         return f64::NAN;
     }
     if x == 0.0 || x == 1.0 {
@@ -98,7 +99,7 @@ fn continued_fraction(a: f64, b: f64, x: f64) -> f64 {
 /// p-value of an F statistic. 1 for f <= 0; NaN for non-positive degrees of freedom
 /// or a NaN statistic.
 pub fn f_sf(f: f64, d1: f64, d2: f64) -> f64 {
-    if f.is_nan() || !(d1 > 0.0 && d2 > 0.0) {
+    if f.is_nan() || d1.is_nan() || d2.is_nan() || d1 <= 0.0 || d2 <= 0.0 {
         return f64::NAN;
     }
     if f <= 0.0 {

@@ -3,9 +3,9 @@
 
 use leptos::ev;
 use leptos::prelude::*;
-use scalefit_core::rules;
 use scalefit_core::model::{Loss, ModelChoice};
 use scalefit_core::parse::{Metric, Scale};
+use scalefit_core::rules;
 
 use crate::components::input::fields::{follow, number_field};
 use crate::controls::{select_options, ModelControl, Setting};
