@@ -4,7 +4,7 @@
 //!
 //! By what they serve: [`figures`] (the results cards and the relative projection),
 //! [`model_card`] (parameters, formula, summary), [`comparison`] (AICc table,
-//! backtest, regions), [`messages`] (`#fit-message`), [`settings`] (the controls'
+//! backtest, regions), [`messages`](mod@messages) (`#fit-message`), [`settings`] (the controls'
 //! texts). The rules the CLI shares live in `scalefit_core::rules`, not here.
 
 mod comparison;

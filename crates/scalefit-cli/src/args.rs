@@ -104,7 +104,7 @@ pub struct FitArgs {
     /// Use a preset: a paper domain (relative projection) or nmt-real (real data).
     #[arg(long)]
     pub preset: Option<String>,
-    /// Anchor of a preset's relative projection: M,ERROR[,MODEL_SIZE].
+    /// Anchor of a preset's relative projection: M,ERROR or M,ERROR,MODEL_SIZE.
     #[arg(long, value_name = "M,ERROR[,SIZE]")]
     pub anchor: Option<String>,
     /// Keep going past bad rows (reported on stderr) instead of stopping.

@@ -1,6 +1,11 @@
 //! Scalefit's numeric core: parsing, learning-curve fits, bootstrap, projections and
 //! permalinks. It does no IO and knows nothing of the DOM; the app and the CLI are thin
 //! shells around it.
+
+// Every public item is documented (`cargo doc` runs with warnings denied in the test
+// command).
+#![warn(missing_docs)]
+
 /// `Serialize` and `Deserialize` for a settings enum as its `id()` string, read back with
 /// `from_id` (the listed ids name the valid ones in the error). The derived impls of
 /// these enums write the same JSON; by hand they are one small function each instead

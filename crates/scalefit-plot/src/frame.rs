@@ -39,7 +39,7 @@ impl PlotFrame {
 
     /// The pixel showing data point `(x, y)`, or `None` if it is not positive and finite or
     /// lies outside the visible ranges. The plots draw every data point through
-    /// [`Self::x_pixel`] and [`Self::y_pixel`], so hover highlights land on the markers.
+    /// `x_pixel` and `y_pixel`, so hover highlights land on the markers.
     pub fn to_pixel(&self, x: f64, y: f64) -> Option<(i32, i32)> {
         position(self.x_range, x)?;
         position(self.y_range, y)?;
