@@ -9,6 +9,10 @@ use crate::parse::{parse, Columns, Metric, ParseOptions, Parsed, Scale};
 use crate::permalink::State;
 use crate::presets::preset;
 use crate::project::Target;
+use crate::sweep::{
+    analyze_sweep, JointLoss, JointOptions, Sweep, SweepError, SweepOptions, SweepReport,
+    SweepView, Throughput,
+};
 
 /// The data part of a state: the text and how to read it. The page keeps the user's
 /// own while a preset is shown (autosaved with these keys).
@@ -152,4 +156,67 @@ pub fn relative_projection(
         model_multiplier,
         model_size: model_multiplier.zip(anchor.model_size).map(|(k, s)| k * s),
     }
+}
+
+/// The sweep settings of a state: its own, or the defaults.
+pub fn sweep_view(state: &State) -> SweepView {
+    state.sweep.clone().unwrap_or_default()
+}
+
+/// Parse options of a state read as a sweep: an error of 0 is a problem unless the
+/// joint law's loss is `linear` (the `log` and `huber` losses take its logarithm),
+/// whatever the learning-curve loss of the state says.
+pub fn sweep_parse_options(state: &State) -> ParseOptions {
+    ParseOptions {
+        log_loss: sweep_view(state).loss != JointLoss::Linear,
+        ..parse_options(state)
+    }
+}
+
+/// Parses the state's text as a sweep ([`sweep_parse_options`]).
+pub fn parse_sweep_state(state: &State) -> Parsed {
+    parse(&state.text, &sweep_parse_options(state))
+}
+
+/// Options of [`analyze_sweep`] for a state and its parsed data: the sweep settings
+/// (absent ones at their defaults), the state's bootstrap count and seed, and its
+/// target as an error (an accuracy target converted with the data's scale). A
+/// throughput needs the FLOP/s; a utilisation left out is 1 (the peak).
+pub fn sweep_options(state: &State, parsed: &Parsed) -> SweepOptions {
+    let view = sweep_view(state);
+    let defaults = SweepOptions::default();
+    SweepOptions {
+        joint: JointOptions {
+            loss: view.loss,
+            huber_delta: view.huber_delta.unwrap_or(defaults.joint.huber_delta),
+            bootstrap: state.bootstrap as usize,
+            seed: state.seed,
+        },
+        flops_per_param: view.flops_per_param.unwrap_or(defaults.flops_per_param),
+        compute: view.budget,
+        target_error: target(state).map(|t| t.error(parsed.percent)),
+        throughput: view.flops_per_second.map(|f| Throughput {
+            flops_per_second: f,
+            utilisation: view.utilisation.unwrap_or(1.0),
+        }),
+    }
+}
+
+/// The runs of parsed data (rows held out by a flag column are not runs: they were
+/// set aside by the user).
+///
+/// # Errors
+/// [`Sweep::from_points`]'s: a run without a model size, or an unusable value, with
+/// its line.
+pub fn sweep_of(parsed: &Parsed) -> Result<Sweep, SweepError> {
+    Sweep::from_points(&parsed.points)
+}
+
+/// The whole of SPEC section 6 for a state: [`sweep_of`] its parsed data, then
+/// [`analyze_sweep`] with [`sweep_options`]. The one call both front ends make.
+///
+/// # Errors
+/// Those of [`sweep_of`] and [`analyze_sweep`].
+pub fn analyze_sweep_state(state: &State, parsed: &Parsed) -> Result<SweepReport, SweepError> {
+    analyze_sweep(&sweep_of(parsed)?, &sweep_options(state, parsed))
 }
