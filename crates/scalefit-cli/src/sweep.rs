@@ -44,22 +44,27 @@ pub struct SweepArgs {
     #[arg(long, value_enum, default_value_t = JointLossArg::Log)]
     pub loss: JointLossArg,
     /// Huber delta of `--loss huber` (default 1e-3).
-    #[arg(long, value_name = "D")]
+    #[arg(long, value_name = "D", allow_negative_numbers = true)]
     pub huber_delta: Option<f64>,
     /// FLOPs per parameter per example (or token): C = K N D.
-    #[arg(long, value_name = "K")]
+    #[arg(long, value_name = "K", allow_negative_numbers = true)]
     pub flops_per_param: Option<f64>,
     /// A compute budget in FLOPs to allocate compute-optimally.
-    #[arg(long, value_name = "C")]
+    #[arg(long, value_name = "C", allow_negative_numbers = true)]
     pub compute: Option<f64>,
     /// Target loss (lower is better): the least compute that reaches it.
-    #[arg(long, value_name = "E")]
+    #[arg(long, value_name = "E", allow_negative_numbers = true)]
     pub target_error: Option<f64>,
     /// Peak FLOP/s of one accelerator: FLOPs are also given as accelerator-hours.
-    #[arg(long, value_name = "F")]
+    #[arg(long, value_name = "F", allow_negative_numbers = true)]
     pub flops_per_second: Option<f64>,
     /// Fraction of the peak achieved, in (0, 1] (default 1).
-    #[arg(long, value_name = "U", requires = "flops_per_second")]
+    #[arg(
+        long,
+        value_name = "U",
+        allow_negative_numbers = true,
+        requires = "flops_per_second"
+    )]
     pub utilisation: Option<f64>,
     /// Bootstrap resamples of the runs (0 = off).
     #[arg(long, default_value_t = 1000)]
