@@ -165,7 +165,12 @@ pub fn sweep(args: &SweepArgs) -> Result<String, Failure> {
         } else {
             String::new()
         };
-        return Err(usage(format!("{place}: {}{tail}", first.message)));
+        // The parser keeps a run without its model size for `fit`; a sweep cannot.
+        let message = first.message.replace(
+            "; the row is kept without it",
+            "; a sweep needs a model size for every run",
+        );
+        return Err(usage(format!("{place}: {message}{tail}")));
     }
     for p in parsed.notes() {
         eprintln!("scalefit: note: {name}:{}: {}", p.line, p.message);

@@ -295,6 +295,7 @@ fn model_size_cells_name_the_line() {
         assert!(err.contains(&format!("{line}")), "{err}");
         assert!(err.contains(says), "{text:?}: {err}");
         assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(!err.contains("kept without it"), "{err}");
     }
     // No model-size column at all: the first row says so.
     let path = file("nosize.csv", "examples,error\n1000,0.5\n2000,0.4\n");
