@@ -13,6 +13,9 @@ use scalefit_core::fit::{fit_form, Fit, FitOptions};
 use scalefit_core::model::{Form, Loss, ModelChoice};
 use scalefit_core::parse::{parse, Columns, Metric, ParseOptions, Parsed, Point, Scale};
 use scalefit_core::permalink::{decode, encode, State};
+use scalefit_core::sweep::{
+    analyze_sweep, JointLoss, JointOptions, Sweep, SweepError, SweepOptions, SweepReport,
+};
 
 /// Parse options every parse input is read with: detection, log loss, accuracy, and
 /// an explicit mapping with every optional column and a series that may be absent.
@@ -382,5 +385,88 @@ pub fn check_analysis(a: &Analysis) {
             b.samples.iter().flatten().all(|v| v.is_finite()),
             "non-finite bootstrap refit"
         );
+    }
+}
+
+/// Sweep target. The first byte picks the joint loss, the bootstrap count (0 to 3), a
+/// budget and a target; the rest is text read with a model-size column (columns 0, 1,
+/// 2: size, error, model size), validated into a [`Sweep`] and analysed whole. Any
+/// error is fine; a report must hold finite numbers where the law was fitted, and an
+/// allocation must spend its budget.
+pub fn sweep_case(data: &[u8]) {
+    let Some((&flags, rest)) = data.split_first() else {
+        return;
+    };
+    let loss = JointLoss::ALL[usize::from(flags % 3)];
+    let text = String::from_utf8_lossy(rest);
+    let options = ParseOptions {
+        columns: Some(Columns {
+            size: 0,
+            error: 1,
+            model_size: Some(2),
+            group: None,
+            held_out: None,
+        }),
+        log_loss: loss != JointLoss::Linear,
+        ..ParseOptions::default()
+    };
+    let parsed = parse(&text, &options);
+    check_parsed(&text, &options, &parsed);
+    let Ok(sweep) = Sweep::from_points(&parsed.points) else {
+        return;
+    };
+    let options = SweepOptions {
+        joint: JointOptions {
+            loss,
+            huber_delta: 1e-3,
+            bootstrap: usize::from((flags >> 2) % 4),
+            seed: u64::from(flags),
+        },
+        compute: (flags & 0x10 != 0).then_some(1e12),
+        target_error: (flags & 0x20 != 0).then(|| parsed.points.first().map_or(1.0, |p| p.error)),
+        ..SweepOptions::default()
+    };
+    match analyze_sweep(&sweep, &options) {
+        Ok(r) => check_sweep(&r, &options),
+        Err(SweepError::NoConvergence)
+        | Err(SweepError::TooFewRuns { .. })
+        | Err(SweepError::TooFewDistinct { .. })
+        | Err(SweepError::BadRun { .. })
+        | Err(SweepError::BudgetTooSmall { .. }) => {}
+        Err(e) => panic!("unexpected sweep error {e:?} for options {options:?}"),
+    }
+}
+
+/// What a sweep report promises: the joint law's parameters finite with E, A, B >= 0,
+/// an envelope of finite positive points, an allocation that spends its budget, a
+/// reachable target above E.
+pub fn check_sweep(r: &SweepReport, options: &SweepOptions) {
+    let p = r.joint.params;
+    for v in p.to_array() {
+        assert!(v.is_finite(), "joint parameter not finite: {p:?}");
+    }
+    assert!(
+        p.e >= 0.0 && p.a >= 0.0 && p.b >= 0.0,
+        "negative coefficient: {p:?}"
+    );
+    for e in &r.envelope {
+        assert!(
+            e.m > 0.0 && e.best_model_size > 0.0 && e.best_model_size.is_finite(),
+            "{e:?}"
+        );
+        assert!(e.error.is_finite(), "{e:?}");
+    }
+    if let (Some(a), Some(c)) = (&r.allocation, options.compute) {
+        let spent = options.flops_per_param * a.model_size * a.data_size;
+        assert!(
+            (spent / c - 1.0).abs() < 1e-6,
+            "allocation spends {spent}, not {c}: {a:?}"
+        );
+    }
+    if let Some(t) = &r.target {
+        if t.reachable {
+            assert!(t.target_error > p.e, "reachable below E: {t:?} {p:?}");
+            assert!(t.compute.is_some_and(|c| c.is_finite() && c > 0.0), "{t:?}");
+        }
     }
 }

@@ -25,6 +25,9 @@ pub struct Cli {
 pub enum Command {
     /// Fit a learning curve from a CSV/TSV file (or a preset).
     Fit(Box<FitArgs>),
+    /// Fit a sweep (runs of several model sizes): the best model size per
+    /// training-set size, the joint law L(N, D), and the compute a target costs.
+    Sweep(Box<crate::sweep::SweepArgs>),
     /// List the paper's domains usable with `fit --preset`.
     Presets {
         /// Print JSON.

@@ -1,4 +1,4 @@
-//! `scalefit`: fits learning curves from CSV files and prints a report or JSON.
+//! `scalefit`: fits learning curves and sweeps from CSV files and prints a report or JSON.
 //! A thin shell: arguments become a validated [`State`], the core does the rest.
 
 use std::fmt::Write as _;
@@ -18,6 +18,8 @@ use serde_json::{json, Value};
 mod args;
 mod json;
 mod report;
+mod sweep;
+mod sweep_json;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -53,6 +55,7 @@ fn run(cli: Cli) -> Result<String, Failure> {
     match cli.command {
         Command::Presets { json } => Ok(presets(json)),
         Command::Fit(args) => fit(*args),
+        Command::Sweep(args) => sweep::sweep(&args),
     }
 }
 

@@ -9,6 +9,10 @@ use crate::parse::{parse, Columns, Metric, ParseOptions, Parsed, Scale};
 use crate::permalink::State;
 use crate::presets::preset;
 use crate::project::Target;
+use crate::sweep::{
+    analyze_sweep, JointLoss, JointOptions, Sweep, SweepError, SweepOptions, SweepReport,
+    SweepView, Throughput,
+};
 
 /// The data part of a state: the text and how to read it. The page keeps the user's
 /// own while a preset is shown (autosaved with these keys).
@@ -151,5 +155,160 @@ pub fn relative_projection(
         data_size: data_multiplier.map(|x| x * anchor.m),
         model_multiplier,
         model_size: model_multiplier.zip(anchor.model_size).map(|(k, s)| k * s),
+    }
+}
+
+/// The sweep settings of a state: its own, or the defaults.
+pub fn sweep_view(state: &State) -> SweepView {
+    state.sweep.clone().unwrap_or_default()
+}
+
+/// Parse options of a state read as a sweep: an error of 0 is a problem unless the
+/// joint law's loss is `linear` (the `log` and `huber` losses take its logarithm),
+/// whatever the learning-curve loss of the state says.
+pub fn sweep_parse_options(state: &State) -> ParseOptions {
+    ParseOptions {
+        log_loss: sweep_view(state).loss != JointLoss::Linear,
+        ..parse_options(state)
+    }
+}
+
+/// Parses the state's text as a sweep ([`sweep_parse_options`]).
+pub fn parse_sweep_state(state: &State) -> Parsed {
+    parse(&state.text, &sweep_parse_options(state))
+}
+
+/// Options of [`analyze_sweep`] for a state and its parsed data: the sweep settings
+/// (absent ones at their defaults), the state's bootstrap count and seed, and its
+/// target as an error (an accuracy target converted with the data's scale). A
+/// throughput needs the FLOP/s; a utilisation left out is 1 (the peak).
+pub fn sweep_options(state: &State, parsed: &Parsed) -> SweepOptions {
+    let view = sweep_view(state);
+    let defaults = SweepOptions::default();
+    SweepOptions {
+        joint: JointOptions {
+            loss: view.loss,
+            huber_delta: view.huber_delta.unwrap_or(defaults.joint.huber_delta),
+            bootstrap: state.bootstrap as usize,
+            seed: state.seed,
+        },
+        flops_per_param: view.flops_per_param.unwrap_or(defaults.flops_per_param),
+        compute: view.budget,
+        target_error: target(state).map(|t| t.error(parsed.percent)),
+        throughput: view.flops_per_second.map(|f| Throughput {
+            flops_per_second: f,
+            utilisation: view.utilisation.unwrap_or(1.0),
+        }),
+    }
+}
+
+/// The runs of parsed data (rows held out by a flag column are not runs: they were
+/// set aside by the user).
+///
+/// # Errors
+/// [`Sweep::from_points`]'s: a run without a model size, or an unusable value, with
+/// its line.
+pub fn sweep_of(parsed: &Parsed) -> Result<Sweep, SweepError> {
+    Sweep::from_points(&parsed.points)
+}
+
+/// The whole of SPEC section 6 for a state: [`sweep_of`] its parsed data, then
+/// [`analyze_sweep`] with [`sweep_options`]. The one call both front ends make.
+///
+/// # Errors
+/// Those of [`sweep_of`] and [`analyze_sweep`].
+pub fn analyze_sweep_state(state: &State, parsed: &Parsed) -> Result<SweepReport, SweepError> {
+    analyze_sweep(&sweep_of(parsed)?, &sweep_options(state, parsed))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::sweep::{RowsAs, SweepView};
+
+    const RUNS: &str = "examples,error,params\n1000,0.52,1000\n1000,0.47,4000\n1000,0.50,16000\n4000,0.42,1000\n4000,0.35,4000\n4000,0.33,16000\n16000,0.40,1000\n16000,0.30,4000\n16000,0.25,16000\n";
+
+    #[test]
+    fn sweep_settings_become_options() {
+        let state = State {
+            text: RUNS.into(),
+            target: Some(0.3),
+            bootstrap: 40,
+            seed: 9,
+            sweep: Some(SweepView {
+                rows: RowsAs::Sweep,
+                loss: JointLoss::Huber,
+                huber_delta: Some(0.01),
+                flops_per_param: Some(8.0),
+                budget: Some(1e9),
+                flops_per_second: Some(1e12),
+                utilisation: None,
+            }),
+            ..State::default()
+        };
+        let parsed = parse_sweep_state(&state);
+        let o = sweep_options(&state, &parsed);
+        assert_eq!(o.joint.loss, JointLoss::Huber);
+        assert_eq!(o.joint.huber_delta, 0.01);
+        assert_eq!((o.joint.bootstrap, o.joint.seed), (40, 9));
+        assert_eq!(o.flops_per_param, 8.0);
+        assert_eq!(o.compute, Some(1e9));
+        assert_eq!(o.target_error, Some(0.3));
+        assert_eq!(o.throughput.unwrap().utilisation, 1.0);
+        // The glue is the core's analysis of the same runs with those options.
+        let r = analyze_sweep_state(&state, &parsed).unwrap();
+        let direct = analyze_sweep(&Sweep::from_points(&parsed.points).unwrap(), &o).unwrap();
+        assert_eq!(r, direct);
+        assert_eq!(r.n_runs, 9);
+    }
+
+    #[test]
+    fn no_sweep_settings_are_the_defaults() {
+        let state = State {
+            text: RUNS.into(),
+            ..State::default()
+        };
+        let parsed = parse_sweep_state(&state);
+        let o = sweep_options(&state, &parsed);
+        let d = SweepOptions::default();
+        assert_eq!(o.joint.loss, d.joint.loss);
+        assert_eq!(o.joint.huber_delta, d.joint.huber_delta);
+        assert_eq!(o.flops_per_param, d.flops_per_param);
+        assert_eq!(
+            (o.compute, o.target_error, o.throughput),
+            (None, None, None)
+        );
+        // An error of 0 is refused under the log loss, read under the linear one.
+        let zero = State {
+            text: "examples,error,params\n1000,0,10\n".into(),
+            ..State::default()
+        };
+        assert_eq!(parse_sweep_state(&zero).blocking().count(), 1);
+        let linear = State {
+            sweep: Some(SweepView {
+                loss: JointLoss::Linear,
+                ..SweepView::default()
+            }),
+            ..zero
+        };
+        assert_eq!(parse_sweep_state(&linear).blocking().count(), 0);
+    }
+
+    #[test]
+    fn a_missing_model_size_names_its_line() {
+        let state = State {
+            text: "examples,error,params\n1000,0.5,10\n2000,0.4,\n".into(),
+            ..State::default()
+        };
+        let parsed = parse_sweep_state(&state);
+        let e = analyze_sweep_state(&state, &parsed).unwrap_err();
+        assert_eq!(
+            e,
+            SweepError::MissingModelSize {
+                line: Some(3),
+                index: 1
+            }
+        );
     }
 }

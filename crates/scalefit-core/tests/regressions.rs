@@ -70,6 +70,22 @@ fn replay_saved_fit_inputs() {
 /// The `fit_form` target (one global fit, no analysis around it) replays its own
 /// findings and the `fit` ones, which reach the same fitter.
 #[test]
+fn replay_saved_sweep_inputs() {
+    replay("sweep", harness::sweep_case);
+    // A few inputs by hand, so the check runs even with no saved input: a sweep, one
+    // of every loss with budget and target, and text that is no sweep at all.
+    let runs = "1000,0.52,1000\n1000,0.47,4000\n1000,0.50,16000\n4000,0.42,1000\n4000,0.35,4000\n4000,0.33,16000\n16000,0.40,1000\n16000,0.30,4000\n16000,0.25,16000\n";
+    for flags in [0u8, 0x35, 0x3e, 0x0f] {
+        let mut input = vec![flags];
+        input.extend_from_slice(runs.as_bytes());
+        harness::sweep_case(&input);
+    }
+    for junk in [&b""[..], b"\x00", b"\x01x,y,z\n1,2,3", b"\x02-1,0,0\n"] {
+        harness::sweep_case(junk);
+    }
+}
+
+#[test]
 fn replay_saved_fit_form_inputs() {
     replay("fit_form", harness::fit_form_case);
     replay("fit", harness::fit_form_case);
