@@ -162,7 +162,7 @@ pub fn relative_csv(r: &Relative) -> String {
     );
     let proj = [
         ("target_error", r.target_error),
-        ("data_multiplier", r.multiplier),
+        ("data_multiplier", r.data_multiplier),
         ("data_size", r.data_size),
         ("model_multiplier", r.model_multiplier),
         ("model_size", r.model_size),

@@ -2,9 +2,10 @@
 //! preset is shown, and the transitions between them. Pure data, so the rule "the text
 //! the user typed is never lost" is tested natively.
 
-use scalefit_core::parse::{Columns, Metric, Scale};
+use scalefit_core::parse::{Metric, Scale};
 use scalefit_core::permalink::{Anchor, State};
 use scalefit_core::presets::{preset, Preset, NMT_REAL_CSV, NMT_REAL_ID};
+use scalefit_core::session::DataSettings;
 use serde::{Deserialize, Serialize};
 
 /// Option value of `#preset` for the user's own data.
@@ -49,46 +50,6 @@ impl Source {
     }
 }
 
-/// The data settings of the user's own work, kept while a preset is shown.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct CustomData {
-    /// Text of the data box.
-    #[serde(default)]
-    pub text: String,
-    /// Column mapping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub columns: Option<Columns>,
-    /// Series.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group: Option<String>,
-    /// Error or accuracy.
-    #[serde(default)]
-    pub metric: Metric,
-    /// Fraction or percent.
-    #[serde(default)]
-    pub scale: Scale,
-}
-
-impl CustomData {
-    fn of(state: &State) -> CustomData {
-        CustomData {
-            text: state.text.clone(),
-            columns: state.columns.clone(),
-            group: state.group.clone(),
-            metric: state.metric,
-            scale: state.scale,
-        }
-    }
-
-    fn restore_into(self, state: &mut State) {
-        state.text = self.text;
-        state.columns = self.columns;
-        state.group = self.group;
-        state.metric = self.metric;
-        state.scale = self.scale;
-    }
-}
-
 /// Everything autosaved: the analysed state, the user's own data while a preset is
 /// shown, and the text set aside by Clear (or displaced by a link), restorable.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -98,7 +59,7 @@ pub struct Workspace {
     /// The user's own data while a preset is shown (unused in custom mode, where the
     /// state itself is the user's data).
     #[serde(default)]
-    pub custom: CustomData,
+    pub custom: DataSettings,
     /// Text removed by Clear or set aside by a link or a preset switch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub undo_text: Option<String>,
@@ -125,12 +86,12 @@ impl Workspace {
     /// Saves the visible data as the user's own when it is theirs.
     fn stash_visible(&mut self) {
         match self.source() {
-            Source::Custom => self.custom = CustomData::of(&self.state),
+            Source::Custom => self.custom = DataSettings::of(&self.state),
             Source::RealNmt | Source::Paper(_) => {
                 if is_user_text(&self.state.text) && self.state.text != self.custom.text {
                     let older = std::mem::take(&mut self.custom.text);
                     self.set_aside(older);
-                    self.custom = CustomData::of(&self.state);
+                    self.custom = DataSettings::of(&self.state);
                 }
             }
         }
@@ -234,7 +195,7 @@ impl Workspace {
                 if mine != linked.text {
                     self.set_aside(mine);
                 }
-                self.custom = CustomData::of(&linked);
+                self.custom = DataSettings::of(&linked);
             }
             Source::RealNmt | Source::Paper(_) => {
                 // The user's custom data stay in the custom slot, reachable via Custom.
@@ -254,11 +215,7 @@ impl Workspace {
 /// The anchor of a state: the one it carries, else its paper preset's default.
 pub fn anchor_of(state: &State) -> Option<Anchor> {
     let p = Source::of(state).paper()?;
-    Some(state.anchor.clone().unwrap_or(Anchor {
-        m: p.anchor.0,
-        error: p.anchor.1,
-        model_size: None,
-    }))
+    Some(scalefit_core::rules::anchor_of(state, p))
 }
 
 #[cfg(test)]

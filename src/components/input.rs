@@ -9,6 +9,7 @@ use scalefit_core::model::{Loss, ModelChoice};
 use scalefit_core::parse::{Columns, Metric, Scale, MAX_BYTES};
 use scalefit_core::permalink::State;
 use scalefit_core::presets::{Preset, NMT_REAL_ATTRIBUTION, NMT_REAL_ID, PRESETS};
+use scalefit_core::rules;
 use wasm_bindgen::JsCast;
 
 use crate::app::Ctx;
@@ -70,11 +71,7 @@ fn SourcePicker(ctx: Ctx) -> impl IntoView {
             current,
         );
         h.tag("<optgroup label=\"Hestness et al. 2017 domains\">");
-        options_html(
-            &mut h,
-            PRESETS.iter().map(|p| (p.id, view_model::preset_label(p))),
-            current,
-        );
+        options_html(&mut h, PRESETS.iter().map(|p| (p.id, p.label)), current);
         h.tag("</optgroup>");
         h.finish()
     });
@@ -638,8 +635,8 @@ fn ModelCard(ctx: Ctx) -> impl IntoView {
         );
         if follow(
             "fixed",
-            &|t| view_model::parse_fixed(t).ok().as_ref() == Some(&fixed),
-            &|| view_model::format_fixed(&fixed),
+            &|t| rules::parse_held(t).ok().as_ref() == Some(&fixed),
+            &|| rules::format_held(&fixed),
         ) {
             show_fixed_error(None);
         }
@@ -708,7 +705,7 @@ fn ModelCard(ctx: Ctx) -> impl IntoView {
                     ctx.ws.update(|w| w.state.seed = n);
                 }
             }
-            "fixed" => match view_model::parse_fixed(&v) {
+            "fixed" => match rules::parse_held(&v) {
                 Ok(f) => {
                     show_fixed_error(None);
                     ctx.ws.update(|w| w.state.fixed = f);
@@ -802,20 +799,26 @@ fn ModelCard(ctx: Ctx) -> impl IntoView {
                         placeholder="e.g. gamma=0.3, beta_g=-0.5"
                         aria-describedby="fixed-hint"
                     />
-                    <p class="hint" id="fixed-hint">{FIXED_HINT}</p>
+                    <p class="hint" id="fixed-hint">{fixed_hint()}</p>
                 </div>
             </details>
         </section>
     }
 }
 
-/// What `#fixed-hint` says while the held parameters parse.
-const FIXED_HINT: &str =
-    "Parameters held at a value instead of fitted (alpha, beta_g, gamma, eps0, m0).";
+/// What `#fixed-hint` says while the held parameters parse (the names the core's
+/// grammar accepts).
+fn fixed_hint() -> String {
+    format!(
+        "Parameters held at a value instead of fitted ({}).",
+        rules::held_names().join(", ")
+    )
+}
 
 /// `#fixed`'s error, if any, in its hint and `aria-invalid`.
 fn show_fixed_error(msg: Option<&str>) {
-    dom::set_text("fixed-hint", msg.unwrap_or(FIXED_HINT));
+    let hint = fixed_hint();
+    dom::set_text("fixed-hint", msg.unwrap_or(&hint));
     dom::set_class("fixed-hint", "invalid", msg.is_some());
     dom::set_attr("fixed", "aria-invalid", msg.is_some().then_some("true"));
 }

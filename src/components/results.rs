@@ -8,6 +8,7 @@
 
 use leptos::prelude::*;
 use scalefit_core::analysis::Analysis;
+use scalefit_core::presets::QUICK_START;
 
 use crate::app::Ctx;
 use crate::dom;
@@ -56,15 +57,16 @@ pub fn ResultsPanel(ctx: Ctx) -> impl IntoView {
             <div id="fit-message" class="messages" role="status" aria-live="polite" inner_html=messages></div>
             <div class="quick-start" hidden=move || !empty() on:click=pick>
                 <span>"Try it:"</span>
-                <button type="button" class="btn btn-small" data-source="nmt-real">
-                    "Real NMT learning curves"
-                </button>
-                <button type="button" class="btn btn-small" data-source="imagenet-top1">
-                    "ImageNet (paper exponents)"
-                </button>
-                <button type="button" class="btn btn-small" data-source="word-lm">
-                    "Word language model"
-                </button>
+                {QUICK_START
+                    .map(|(id, label)| {
+                        view! {
+                            <button type="button" class="btn btn-small" data-source=id>
+                                {label}
+                            </button>
+                        }
+                    })
+                    .into_iter()
+                    .collect_view()}
             </div>
             <div class="slot" inner_html=figures></div>
         </section>
@@ -174,7 +176,7 @@ fn figures_html(
     let sentence = a
         .and_then(|a| a.projection.as_ref())
         .map(|p| prettify(&p.sentence))
-        .or_else(|| r.and_then(|r| r.sentence()));
+        .or_else(|| r.and_then(view_model::relative_sentence));
     if let Some(s) = sentence {
         h.el(
             "<p class=\"projection-sentence\" id=\"projection-sentence\">",

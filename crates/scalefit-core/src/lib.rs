@@ -33,6 +33,7 @@ pub mod parse;
 pub mod permalink;
 pub mod presets;
 pub mod project;
+pub mod rules;
 pub mod session;
 pub mod stats;
 pub mod sweep;

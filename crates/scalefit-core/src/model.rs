@@ -79,6 +79,70 @@ impl ModelChoice {
     }
 }
 
+/// A parameter as people read it: its name in every output, its symbol, its meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParamInfo {
+    /// Name in the JSON, permalinks and `--fix` (SPEC section 1).
+    pub name: &'static str,
+    /// Symbol on the page.
+    pub symbol: &'static str,
+    /// What it means, in a few words.
+    pub meaning: &'static str,
+    /// A learning-curve parameter the user may hold at a value (`--fix`, `#fixed`).
+    pub holdable: bool,
+}
+
+/// Every parameter of every form and of the model-size fit, in table order.
+pub const PARAMS: [ParamInfo; 7] = [
+    ParamInfo {
+        name: "alpha",
+        symbol: "α",
+        meaning: "coefficient: shifts the curve; better architectures move it",
+        holdable: true,
+    },
+    ParamInfo {
+        name: "beta_g",
+        symbol: "β_g",
+        meaning: "learning-curve exponent: the slope in log-log space",
+        holdable: true,
+    },
+    ParamInfo {
+        name: "gamma",
+        symbol: "γ",
+        meaning: "irreducible error: the floor for unlimited data",
+        holdable: true,
+    },
+    ParamInfo {
+        name: "eps0",
+        symbol: "ε₀",
+        meaning: "best-guess error: the small-data plateau",
+        holdable: true,
+    },
+    ParamInfo {
+        name: "m0",
+        symbol: "m₀",
+        meaning: "end of the small-data region",
+        holdable: true,
+    },
+    ParamInfo {
+        name: "sigma",
+        symbol: "σ",
+        meaning: "model-size coefficient",
+        holdable: false,
+    },
+    ParamInfo {
+        name: "beta_p",
+        symbol: "β_p",
+        meaning: "model-size exponent",
+        holdable: false,
+    },
+];
+
+/// The [`PARAMS`] row of a parameter name.
+pub fn param_info(name: &str) -> Option<&'static ParamInfo> {
+    PARAMS.iter().find(|p| p.name == name)
+}
+
 impl Form {
     /// Every form, simplest first.
     pub const ALL: [Form; 3] = [Form::Power, Form::PowerFloor, Form::ThreeRegion];

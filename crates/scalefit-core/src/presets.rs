@@ -14,6 +14,10 @@ use serde::Serialize;
 pub struct Preset {
     /// Stable id (the `#preset` option value).
     pub id: &'static str,
+    /// Short name people pick it by (the page's preset list). Not in `presets --json`,
+    /// whose keys are a contract.
+    #[serde(skip)]
+    pub label: &'static str,
     /// Domain and model family.
     pub domain: &'static str,
     /// What the error measures.
@@ -42,6 +46,7 @@ const PAPER: &str = "Hestness et al. 2017, arXiv:1712.00409";
 pub const PRESETS: [Preset; 7] = [
     Preset {
         id: "nmt",
+        label: "Machine translation (NMT)",
         domain: "Machine translation (LSTM seq2seq with attention)",
         metric: "test loss per token",
         beta_g: -0.128,
@@ -55,6 +60,7 @@ pub const PRESETS: [Preset; 7] = [
     },
     Preset {
         id: "word-lm",
+        label: "Word language model",
         domain: "Word language model (LSTM, RHN)",
         metric: "validation cross-entropy",
         beta_g: -0.066,
@@ -68,6 +74,7 @@ pub const PRESETS: [Preset; 7] = [
     },
     Preset {
         id: "char-lm",
+        label: "Character language model",
         domain: "Character language model (RHN)",
         metric: "cross-entropy",
         beta_g: -0.094,
@@ -81,6 +88,7 @@ pub const PRESETS: [Preset; 7] = [
     },
     Preset {
         id: "imagenet-top1",
+        label: "ImageNet, top-1 error",
         domain: "ImageNet classification (ResNets)",
         metric: "top-1 error",
         beta_g: -0.309,
@@ -94,6 +102,7 @@ pub const PRESETS: [Preset; 7] = [
     },
     Preset {
         id: "imagenet-top5",
+        label: "ImageNet, top-5 error",
         domain: "ImageNet classification (ResNets)",
         metric: "top-5 error",
         beta_g: -0.488,
@@ -107,6 +116,7 @@ pub const PRESETS: [Preset; 7] = [
     },
     Preset {
         id: "speech-ds2",
+        label: "Speech, Deep Speech 2",
         domain: "Speech recognition (Deep Speech 2)",
         metric: "error rate",
         beta_g: -0.299,
@@ -120,6 +130,7 @@ pub const PRESETS: [Preset; 7] = [
     },
     Preset {
         id: "speech-attention",
+        label: "Speech, attention model",
         domain: "Speech recognition (attention model)",
         metric: "error rate",
         beta_g: -0.299,
@@ -151,6 +162,13 @@ pub const NMT_REAL_ID: &str = "nmt-real";
 /// The 53 real NMT learning curves (five models), verbatim.
 pub const NMT_REAL_CSV: &str =
     include_str!("../../../assets/data/google_rnsl_benchmark_lang_nmt.csv");
+
+/// The sources offered when the page is empty, `(id, label)`: the real curves first.
+pub const QUICK_START: [(&str, &str); 3] = [
+    (NMT_REAL_ID, "Real NMT learning curves"),
+    ("imagenet-top1", "ImageNet (paper exponents)"),
+    ("word-lm", "Word language model"),
+];
 
 /// Attribution that must be shown wherever [`NMT_REAL_CSV`] is.
 pub const NMT_REAL_ATTRIBUTION: &str = "NMT learning curves from the benchmark of Alabdulmohsin, Neyshabur and Zhai, \"Revisiting Neural Scaling Laws in Language and Vision\" (NeurIPS 2022), google-research/google-research, Apache License 2.0; experiments of Bansal et al. 2022, \"Data Scaling Laws in NMT\".";

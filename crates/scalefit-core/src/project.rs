@@ -241,8 +241,7 @@ fn sentence(
         (Reach::AlreadyMet, Some(m), _) => format!("An error of {t} is already met at about {} examples.", fmt_num(m)),
         (Reach::AlreadyMet, None, _) => format!("An error of {t} is already met at every measured size: the fitted curve stays below it."),
         (Reach::Reachable, Some(m), Some(x)) => {
-            let model = model_mult.map(|k| format!(", and a {}x larger model", fmt_num(k))).unwrap_or_default();
-            format!("To reach an error of {t} you need about {}x more data ({} examples){model}.", fmt_num(x), fmt_num(m))
+            crate::rules::more_data_sentence(&crate::rules::PLAIN, target, x, m, "examples", model_mult)
         }
         _ => format!("No projection for an error of {t}."),
     }

@@ -5,10 +5,53 @@
 use crate::analysis::AnalysisOptions;
 use crate::fit::FitOptions;
 use crate::model::Loss;
-use crate::parse::{parse, Metric, ParseOptions, Parsed};
+use crate::parse::{parse, Columns, Metric, ParseOptions, Parsed, Scale};
 use crate::permalink::State;
 use crate::presets::preset;
 use crate::project::Target;
+
+/// The data part of a state: the text and how to read it. The page keeps the user's
+/// own while a preset is shown (autosaved with these keys).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct DataSettings {
+    /// Text of the data box.
+    #[serde(default)]
+    pub text: String,
+    /// Column mapping.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub columns: Option<Columns>,
+    /// Series.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// Error or accuracy.
+    #[serde(default)]
+    pub metric: Metric,
+    /// Fraction or percent.
+    #[serde(default)]
+    pub scale: Scale,
+}
+
+impl DataSettings {
+    /// The data part of `state`.
+    pub fn of(state: &State) -> DataSettings {
+        DataSettings {
+            text: state.text.clone(),
+            columns: state.columns.clone(),
+            group: state.group.clone(),
+            metric: state.metric,
+            scale: state.scale,
+        }
+    }
+
+    /// Puts these data back into `state`, its other settings untouched.
+    pub fn restore_into(self, state: &mut State) {
+        state.text = self.text;
+        state.columns = self.columns;
+        state.group = self.group;
+        state.metric = self.metric;
+        state.scale = self.scale;
+    }
+}
 
 /// Parse options of a state.
 pub fn parse_options(state: &State) -> ParseOptions {
@@ -63,6 +106,10 @@ pub fn analysis_options(state: &State, parsed: &Parsed) -> AnalysisOptions {
 /// A paper preset's projection relative to the user's current point.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RelativeProjection {
+    /// The preset.
+    pub preset: &'static crate::presets::Preset,
+    /// The anchor as given (metric units).
+    pub anchor: crate::permalink::Anchor,
     /// The anchor's error (an accuracy anchor converted).
     pub anchor_error: f64,
     /// The target as an error, if set.
@@ -82,12 +129,11 @@ pub struct RelativeProjection {
 /// target then.
 pub fn relative_projection(
     state: &State,
-    p: &crate::presets::Preset,
+    p: &'static crate::presets::Preset,
     anchor: &crate::permalink::Anchor,
 ) -> RelativeProjection {
-    let accuracy = state.metric == Metric::Accuracy;
-    let percent = accuracy && anchor.error > 1.0;
-    let anchor_error = if accuracy {
+    let percent = crate::rules::percent_anchor(state.metric, anchor);
+    let anchor_error = if state.metric == Metric::Accuracy {
         (if percent { 100.0 } else { 1.0 }) - anchor.error
     } else {
         anchor.error
@@ -97,6 +143,8 @@ pub fn relative_projection(
         target_error.and_then(|t| crate::project::relative_multiplier(p.beta_g, anchor_error, t));
     let model_multiplier = data_multiplier.zip(p.beta_p).map(|(x, b)| x.powf(b));
     RelativeProjection {
+        preset: p,
+        anchor: anchor.clone(),
         anchor_error,
         target_error,
         data_multiplier,

@@ -1,0 +1,240 @@
+//! The JSON of `scalefit fit --json` (SPEC section 4, plus comparison, backtest and
+//! regions) as types. Fields are declared in alphabetical order and maps are sorted:
+//! the bytes are those of the sorted objects the report always printed
+//! (`tests/golden` holds them). A non-finite number is written as `null`.
+
+use std::collections::BTreeMap;
+
+use scalefit_core::analysis::Analysis;
+use scalefit_core::permalink::Anchor;
+use scalefit_core::presets::Preset;
+use scalefit_core::project::Reach;
+use scalefit_core::session::RelativeProjection;
+use serde::Serialize;
+
+/// A finite number, else `null`.
+fn finite(v: f64) -> Option<f64> {
+    v.is_finite().then_some(v)
+}
+
+type Pair = Option<[Option<f64>; 2]>;
+
+fn pair(p: Option<(f64, f64)>) -> Pair {
+    p.map(|(a, b)| [finite(a), finite(b)])
+}
+
+/// The report of a fit.
+#[derive(Serialize)]
+pub struct Report<'a> {
+    aicc: Option<f64>,
+    backtest: Option<Backtest>,
+    bootstrap: Option<Bootstrap>,
+    ci95: BTreeMap<&'static str, Pair>,
+    comparison: Vec<Comparison<'a>>,
+    loss: &'static str,
+    model: &'static str,
+    n_points: usize,
+    params: BTreeMap<&'static str, Option<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    permalink: Option<String>,
+    projection: Option<Projection<'a>>,
+    regions: Option<Regions>,
+    ssr: Option<f64>,
+    warnings: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Projection<'a> {
+    data_multiplier: Option<f64>,
+    data_size: Option<f64>,
+    data_size_ci95: Pair,
+    model_multiplier: Option<f64>,
+    model_size: Option<f64>,
+    model_size_ci95: Pair,
+    reach: Reach,
+    reachable: bool,
+    sentence: &'a str,
+    target_error: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct Comparison<'a> {
+    aicc: Option<f64>,
+    delta_aicc: Option<f64>,
+    error: Option<&'a str>,
+    k: usize,
+    model: &'static str,
+    ssr: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct Backtest {
+    flagged: bool,
+    held_out: Vec<HeldOut>,
+    mean_abs_relative_error: Option<f64>,
+    model: &'static str,
+    n_train: usize,
+}
+
+#[derive(Serialize)]
+struct HeldOut {
+    m: f64,
+    observed: f64,
+    predicted: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct Regions {
+    power_law_end: Option<f64>,
+    power_law_start: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct Bootstrap {
+    failed: usize,
+    requested: usize,
+}
+
+impl<'a> Report<'a> {
+    /// The report of analysis `a` of `n_points` points, with its permalink if asked.
+    pub fn new(a: &'a Analysis, n_points: usize, permalink: Option<String>) -> Report<'a> {
+        let fit = &a.fit;
+        let mut params = BTreeMap::new();
+        let mut ci95 = BTreeMap::new();
+        for (i, name) in fit.form.param_names().iter().enumerate() {
+            params.insert(*name, finite(fit.params[i]));
+            if let Some(c) = a.ci95(i) {
+                ci95.insert(*name, pair(Some(c)));
+            }
+        }
+        if let Some(sf) = &a.size_fit {
+            params.insert("sigma", finite(sf.sigma));
+            params.insert("beta_p", finite(sf.beta_p));
+            if let Some([s, b]) = sf.ci95 {
+                ci95.insert("sigma", pair(Some(s)));
+                ci95.insert("beta_p", pair(Some(b)));
+            }
+        }
+        Report {
+            aicc: finite(fit.aicc),
+            backtest: a.backtest.as_ref().map(|b| Backtest {
+                flagged: b.flagged,
+                held_out: b
+                    .held_out
+                    .iter()
+                    .map(|h| HeldOut {
+                        m: h.m,
+                        observed: h.observed,
+                        predicted: finite(h.predicted),
+                    })
+                    .collect(),
+                mean_abs_relative_error: finite(b.mean_abs_relative_error),
+                model: b.form.id(),
+                n_train: b.n_train,
+            }),
+            bootstrap: a.bootstrap.as_ref().map(|b| Bootstrap {
+                failed: b.failed,
+                requested: b.requested,
+            }),
+            ci95,
+            comparison: a
+                .comparison
+                .iter()
+                .map(|c| Comparison {
+                    aicc: c.aicc,
+                    delta_aicc: c.delta_aicc,
+                    error: c.error.as_deref(),
+                    k: c.k,
+                    model: c.form.id(),
+                    ssr: c.ssr,
+                })
+                .collect(),
+            loss: fit.loss.id(),
+            model: fit.form.id(),
+            n_points,
+            params,
+            permalink,
+            projection: a.projection.as_ref().map(|p| Projection {
+                data_multiplier: p.data_multiplier.and_then(finite),
+                data_size: p.data_size.and_then(finite),
+                data_size_ci95: pair(p.data_size_ci95),
+                model_multiplier: p.model_multiplier.and_then(finite),
+                model_size: p.model_size.and_then(finite),
+                model_size_ci95: pair(p.model_size_ci95),
+                reach: p.reach,
+                reachable: p.reachable,
+                sentence: &p.sentence,
+                target_error: finite(p.target_error),
+            }),
+            regions: a.regions.as_ref().map(|r| Regions {
+                power_law_end: finite(r.power_law_end),
+                power_law_start: finite(r.power_law_start),
+            }),
+            ssr: finite(fit.ssr),
+            warnings: a.warnings.iter().map(|w| w.message.as_str()).collect(),
+        }
+    }
+}
+
+/// The report of a paper preset's relative projection.
+#[derive(Serialize)]
+pub struct RelativeReport {
+    anchor: RelativeAnchor,
+    model: &'static str,
+    params: BTreeMap<&'static str, f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    permalink: Option<String>,
+    preset: &'static str,
+    projection: Option<RelativeTarget>,
+    source: String,
+}
+
+#[derive(Serialize)]
+struct RelativeAnchor {
+    error: f64,
+    m: f64,
+    model_size: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct RelativeTarget {
+    data_multiplier: Option<f64>,
+    data_size: Option<f64>,
+    model_multiplier: Option<f64>,
+    model_size: Option<f64>,
+    reachable: bool,
+    target_error: f64,
+}
+
+impl RelativeReport {
+    /// The report of projection `r`, with its permalink if asked.
+    pub fn new(r: &RelativeProjection, permalink: Option<String>) -> RelativeReport {
+        let p: &'static Preset = r.preset;
+        let anchor: &Anchor = &r.anchor;
+        let mut params = BTreeMap::new();
+        params.insert("beta_g", p.beta_g);
+        if let Some(b) = p.beta_p {
+            params.insert("beta_p", b);
+        }
+        RelativeReport {
+            anchor: RelativeAnchor {
+                error: r.anchor_error,
+                m: anchor.m,
+                model_size: anchor.model_size,
+            },
+            model: "preset",
+            params,
+            permalink,
+            preset: p.id,
+            projection: r.target_error.map(|t| RelativeTarget {
+                data_multiplier: r.data_multiplier,
+                data_size: r.data_size,
+                model_multiplier: r.model_multiplier,
+                model_size: r.model_size,
+                reachable: r.data_multiplier.is_some(),
+                target_error: t,
+            }),
+            source: p.citation(),
+        }
+    }
+}

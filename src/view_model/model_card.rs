@@ -1,0 +1,239 @@
+//! The model card: the parameter table, the formula written with symbols and with
+//! the fitted numbers, and the one-line summary of a fit.
+
+use scalefit_core::analysis::Analysis;
+use scalefit_core::model::{param_info, Form};
+use scalefit_core::parse::Metric;
+use scalefit_core::permalink::State;
+use scalefit_core::session;
+
+use super::figures::ci_note;
+use crate::format::{self, exponent, interval, num};
+
+/// Symbol and meaning of a parameter, from the core's table.
+fn param_meta(name: &str) -> (&'static str, &'static str) {
+    param_info(name).map_or(("?", ""), |p| (p.symbol, p.meaning))
+}
+
+/// The symbol of a parameter the table holds.
+fn symbol(name: &str) -> String {
+    param_meta(name).0.to_string()
+}
+
+/// One row of the parameter table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamRow {
+    /// Parameter name (`alpha`, ...).
+    pub name: &'static str,
+    /// Symbol.
+    pub symbol: &'static str,
+    /// Rounded value.
+    pub value: String,
+    /// Unrounded value.
+    pub raw: String,
+    /// 95% interval or why there is none.
+    pub ci: String,
+    /// What it means.
+    pub meaning: &'static str,
+}
+
+fn fmt_param(name: &str) -> fn(f64) -> String {
+    if name.starts_with("beta") {
+        exponent
+    } else {
+        |v| format::sig(v, 4)
+    }
+}
+
+/// Parameters of the chosen fit (and the model-size fit) with their intervals.
+pub fn param_rows(a: &Analysis) -> Vec<ParamRow> {
+    let mut rows: Vec<ParamRow> = a
+        .fit
+        .form
+        .param_names()
+        .iter()
+        .enumerate()
+        .map(|(i, &name)| {
+            let v = a.fit.params.get(i).copied().unwrap_or(f64::NAN);
+            let f = fmt_param(name);
+            let (symbol, meaning) = param_meta(name);
+            let ci = match ci_note(a, i, f).strip_prefix("95% CI ") {
+                Some(rest) => rest.to_string(),
+                None => ci_note(a, i, f),
+            };
+            let ci = if a.fit.floor_at_bound && Some(i) == a.fit.form.gamma_index() {
+                format!("{ci} (at bound 0)")
+            } else {
+                ci
+            };
+            ParamRow {
+                name,
+                symbol,
+                value: f(v),
+                raw: format!("{v}"),
+                ci,
+                meaning,
+            }
+        })
+        .collect();
+    if let Some(sf) = &a.size_fit {
+        for (i, (name, v)) in [("sigma", sf.sigma), ("beta_p", sf.beta_p)]
+            .into_iter()
+            .enumerate()
+        {
+            let f = fmt_param(name);
+            let (symbol, meaning) = param_meta(name);
+            let ci = match sf.ci95 {
+                Some(ci) => interval(ci[i], f),
+                None if a.options.bootstrap == 0 => "off".into(),
+                None => "bootstrapping…".into(),
+            };
+            rows.push(ParamRow {
+                name,
+                symbol,
+                value: f(v),
+                raw: format!("{v}"),
+                ci,
+                meaning,
+            });
+        }
+    }
+    rows
+}
+
+/// A piece of a formula: plain text or a superscript.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
+    /// Inline text.
+    Text(String),
+    /// Superscript.
+    Sup(String),
+}
+
+fn t(s: impl Into<String>) -> Part {
+    Part::Text(s.into())
+}
+
+/// The form written with symbols, e.g. `ε(m) = α·m^β_g + γ`.
+pub fn formula_symbolic(form: Form) -> Vec<Part> {
+    formula_parts(
+        form,
+        &["alpha", "beta_g", "gamma", "eps0", "m0"].map(symbol),
+    )
+}
+
+/// The fitted formula with its numbers.
+pub fn formula_fitted(a: &Analysis) -> Vec<Part> {
+    let p = |name: &str| {
+        a.fit
+            .param(name)
+            .map(|v| fmt_param(name)(v))
+            .unwrap_or_default()
+    };
+    formula_parts(
+        a.fit.form,
+        &[p("alpha"), p("beta_g"), p("gamma"), p("eps0"), p("m0")],
+    )
+}
+
+fn formula_parts(form: Form, v: &[String; 5]) -> Vec<Part> {
+    let [alpha, beta, gamma, eps0, m0] = v;
+    match form {
+        Form::Power => vec![t(format!("ε(m) = {alpha} · m")), Part::Sup(beta.clone())],
+        Form::PowerFloor => vec![
+            t(format!("ε(m) = {alpha} · m")),
+            Part::Sup(beta.clone()),
+            t(format!(" + {gamma}")),
+        ],
+        Form::ThreeRegion => vec![
+            t(format!(
+                "ε(m) = {gamma} + ({eps0} − {gamma}) · (1 + m/{m0})"
+            )),
+            Part::Sup(beta.clone()),
+        ],
+    }
+}
+
+/// One line summing up the fit, for the results header.
+pub fn summary(a: &Analysis) -> String {
+    let held = if a.held_out.is_empty() {
+        String::new()
+    } else {
+        format!(", {} held out", a.held_out.len())
+    };
+    let mut s = format!(
+        "{} fitted to {} points{held}, m from {} to {}",
+        a.fit.form.id(),
+        a.fit.n,
+        num(a.m_range.0),
+        num(a.m_range.1)
+    );
+    let others: Vec<String> = a
+        .comparison
+        .iter()
+        .filter(|c| c.form != a.fit.form)
+        .filter_map(|c| {
+            c.delta_aicc
+                .map(|d| format!("{} (ΔAICc {d:.1})", c.form.id()))
+        })
+        .collect();
+    if !others.is_empty() {
+        s.push_str(&format!("; AICc prefers it over {}", others.join(" and ")));
+    }
+    s.push('.');
+    s
+}
+
+/// The target restated as an error, when the metric is accuracy.
+pub fn target_note(state: &State, percent: bool) -> Option<String> {
+    let t = session::target(state)?;
+    match state.metric {
+        Metric::Accuracy => Some(format!(
+            "accuracy {} = error {}",
+            num(state.target?),
+            num(t.error(percent))
+        )),
+        Metric::Error => None,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::super::comparison::{backtest, comparison_rows};
+    use super::*;
+    use scalefit_core::analysis::{analyze, AnalysisOptions};
+    use scalefit_core::parse::Point;
+
+    #[test]
+    fn rows_and_formulas() {
+        let pts: Vec<Point> = (0..8)
+            .map(|i| {
+                let m = 1e3 * 4f64.powi(i);
+                Point {
+                    line: i as usize + 1,
+                    m,
+                    error: 2.0 * m.powf(-0.3) + 0.05,
+                    model_size: Some(m.powf(0.7)),
+                }
+            })
+            .collect();
+        let a = analyze(
+            &pts,
+            &[],
+            &AnalysisOptions {
+                bootstrap: 30,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let rows = param_rows(&a);
+        assert_eq!(rows.len(), a.fit.params.len() + 2);
+        assert_eq!(rows.last().unwrap().name, "beta_p");
+        assert_eq!(comparison_rows(&a).iter().filter(|r| r.chosen).count(), 1);
+        let f = formula_fitted(&a);
+        assert!(matches!(f.first(), Some(Part::Text(s)) if s.starts_with("ε(m) = ")));
+        assert!(summary(&a).contains("fitted to 8 points"));
+        assert!(backtest(&a).is_some());
+    }
+}
