@@ -117,7 +117,7 @@ def scalefit(cli, train, test_x, model, predict):
         args = [cli, "fit", name, "--json", "--bootstrap", "0", "--model", model]
         uniq = sorted(set(test_x))
         if predict:
-            args += ["--predict", ",".join(repr(x) for x in uniq)]
+            args += ["--predict", ",".join(repr(float(x)) for x in uniq)]
         out = subprocess.run(args, capture_output=True, text=True)
     finally:
         os.unlink(name)

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use scalefit_core::model::{Loss, ModelChoice};
+use scalefit_core::num::parse_f64;
 use scalefit_core::parse::Metric;
 use scalefit_core::permalink::{Anchor, State};
 use scalefit_core::presets::{preset, NMT_REAL_CSV, NMT_REAL_ID};
@@ -119,6 +120,10 @@ pub struct FitArgs {
     /// Print the permalink for this state on the page at BASE_URL.
     #[arg(long, value_name = "BASE_URL")]
     pub link: Option<String>,
+    /// Predict the error at training-set sizes M[,M...] (repeatable), with the
+    /// bootstrap's 95% interval.
+    #[arg(long, value_name = "M[,M...]")]
+    pub predict: Vec<String>,
 }
 
 /// An error with its exit code: 1 = no fit converged, 2 = usage or input.
@@ -136,6 +141,25 @@ pub fn usage(message: impl Into<String>) -> Failure {
 }
 
 impl FitArgs {
+    /// The sizes of every `--predict`, in order: finite numbers > 0.
+    pub fn predict_sizes(&self) -> Result<Vec<f64>, Failure> {
+        let mut sizes = Vec::new();
+        for list in &self.predict {
+            for item in list.split(',') {
+                let m = parse_f64(item.trim())
+                    .filter(|m| m.is_finite() && *m > 0.0)
+                    .ok_or_else(|| {
+                        usage(format!(
+                            "--predict {list}: {:?} is not a size (a finite number > 0)",
+                            item.trim()
+                        ))
+                    })?;
+                sizes.push(m);
+            }
+        }
+        Ok(sizes)
+    }
+
     /// The validated state, with the name reports give its data (the file, or the
     /// preset).
     pub fn state(&self) -> Result<(State, String), Failure> {

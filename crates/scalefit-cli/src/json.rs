@@ -37,6 +37,8 @@ pub struct Report<'a> {
     params: BTreeMap<&'static str, Option<f64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     permalink: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    predictions: Option<Vec<Prediction>>,
     projection: Option<Projection<'a>>,
     regions: Option<Regions>,
     ssr: Option<f64>,
@@ -55,6 +57,14 @@ struct Projection<'a> {
     reachable: bool,
     sentence: &'a str,
     target_error: Option<f64>,
+}
+
+/// `--predict`: the chosen fit's error at a size, with its bootstrap interval.
+#[derive(Serialize)]
+struct Prediction {
+    ci95: Pair,
+    error: Option<f64>,
+    m: f64,
 }
 
 #[derive(Serialize)]
@@ -96,6 +106,23 @@ struct Bootstrap {
 }
 
 impl<'a> Report<'a> {
+    /// The report with `--predict`'s predictions at `sizes` (none when empty).
+    pub fn with_predictions(mut self, a: &Analysis, sizes: &[f64]) -> Report<'a> {
+        if !sizes.is_empty() {
+            self.predictions = Some(
+                a.predict(sizes)
+                    .into_iter()
+                    .map(|p| Prediction {
+                        ci95: pair(p.ci95),
+                        error: finite(p.error),
+                        m: p.m,
+                    })
+                    .collect(),
+            );
+        }
+        self
+    }
+
     /// The report of analysis `a` of `n_points` points, with its permalink if asked.
     pub fn new(a: &'a Analysis, n_points: usize, permalink: Option<String>) -> Report<'a> {
         let fit = &a.fit;
@@ -154,6 +181,7 @@ impl<'a> Report<'a> {
             n_points,
             params,
             permalink,
+            predictions: None,
             projection: a.projection.as_ref().map(|p| Projection {
                 data_multiplier: p.data_multiplier.and_then(finite),
                 data_size: p.data_size.and_then(finite),

@@ -83,6 +83,7 @@ fn presets(as_json: bool) -> String {
 
 fn fit(args: FitArgs) -> Result<String, Failure> {
     let (state, name) = args.state()?;
+    let predict = args.predict_sizes()?;
     let permalink = args.link.as_deref().map(|base| link(base, &state));
     if let Some(p) = state.preset.as_deref().and_then(preset) {
         if args.file.is_none() {
@@ -128,10 +129,22 @@ fn fit(args: FitArgs) -> Result<String, Failure> {
     })?;
     if args.json {
         // JSON stays one object: the link goes in as a field.
-        let report = json::Report::new(&analysis, parsed.points.len(), permalink);
+        let report = json::Report::new(&analysis, parsed.points.len(), permalink)
+            .with_predictions(&analysis, &predict);
         return serde_json::to_string(&report).map_err(|e| usage(e.to_string()));
     }
     let mut out = report::text(&analysis, &parsed, &name);
+    for p in analysis.predict(&predict) {
+        let ci = p.ci95.map_or(String::new(), |(lo, hi)| {
+            format!(" (95% CI {} – {})", fmt_num(lo), fmt_num(hi))
+        });
+        let _ = write!(
+            out,
+            "\npredicted error at m = {}: {}{ci}",
+            fmt_num(p.m),
+            fmt_num(p.error)
+        );
+    }
     if let Some(l) = permalink {
         out.push_str(&format!("\npermalink: {l}"));
     }

@@ -318,3 +318,55 @@ fn closed_stdout_is_not_a_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(0), "{stderr}");
 }
+
+#[test]
+fn predictions_with_intervals() {
+    let path = file("predict.csv", &curve());
+    let out = run(&[
+        "fit",
+        &path,
+        "--json",
+        "--bootstrap",
+        "100",
+        "--predict",
+        "1e7,2e7",
+        "--predict",
+        "5e8",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let p = v["predictions"].as_array().unwrap();
+    let ms: Vec<f64> = p.iter().map(|q| q["m"].as_f64().unwrap()).collect();
+    assert_eq!(ms, [1e7, 2e7, 5e8]);
+    for q in p {
+        let e = q["error"].as_f64().unwrap();
+        let lo = q["ci95"][0].as_f64().unwrap();
+        let hi = q["ci95"][1].as_f64().unwrap();
+        assert!(lo <= e && e <= hi, "{q}");
+    }
+    // Falling curve: a larger size predicts a smaller error.
+    assert!(p[0]["error"].as_f64() > p[2]["error"].as_f64());
+    // Without a bootstrap the interval is null; without --predict the key is absent.
+    let out = run(&[
+        "fit",
+        &path,
+        "--json",
+        "--bootstrap",
+        "0",
+        "--predict",
+        "1e7",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["predictions"][0]["ci95"].is_null(), "{v}");
+    let out = run(&["fit", &path, "--json", "--bootstrap", "0"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v.get("predictions").is_none());
+    for bad in ["0", "-1", "x", "1e7,", "inf"] {
+        let out = run(&["fit", &path, "--predict", bad]);
+        assert_eq!(out.status.code(), Some(2), "--predict {bad}");
+    }
+}

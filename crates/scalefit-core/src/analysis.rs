@@ -421,6 +421,32 @@ impl Analysis {
             .and_then(|b| b.ci95.get(i).copied())
             .filter(|(a, b)| !a.is_nan() && !b.is_nan())
     }
+
+    /// The chosen fit's predicted error at each size of `sizes`, in order, with the
+    /// pointwise 95% interval of the bootstrap refits when the bootstrap ran (the
+    /// percentiles of the refitted curves at that size, as the plotted band).
+    pub fn predict(&self, sizes: &[f64]) -> Vec<Prediction> {
+        let samples: &[Vec<f64>] = self.bootstrap.as_ref().map_or(&[], |b| &b.samples);
+        sizes
+            .iter()
+            .map(|&m| Prediction {
+                m,
+                error: self.fit.eval(m),
+                ci95: interval95(samples.iter().map(|p| self.fit.form.eval(p, m))),
+            })
+            .collect()
+    }
+}
+
+/// The chosen fit's prediction at one size ([`Analysis::predict`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Prediction {
+    /// Training-set size.
+    pub m: f64,
+    /// Predicted error.
+    pub error: f64,
+    /// Pointwise 95% bootstrap interval of the error; `None` without a bootstrap.
+    pub ci95: Option<(f64, f64)>,
 }
 
 fn predict(fit: &Fit, held: &[(f64, f64)], n_train: usize, flagged: bool) -> Backtest {
@@ -710,6 +736,31 @@ mod tests {
         assert!(proj.data_size_ci95.is_some());
         assert!(proj.model_size.is_some() && proj.model_size_ci95.is_some());
         assert!(a.backtest.as_ref().unwrap().mean_abs_relative_error < 0.05);
+    }
+
+    #[test]
+    fn predictions_are_the_fit_and_its_band() {
+        let p = pts(|m| 2.0 * m.powf(-0.4) + 0.05, 12);
+        let a = analyze(
+            &p,
+            &[],
+            &AnalysisOptions {
+                bootstrap: 50,
+                ..AnalysisOptions::default()
+            },
+        )
+        .unwrap();
+        let sizes = [1e3, 1e7];
+        let pr = a.predict(&sizes);
+        assert_eq!(pr.len(), 2);
+        for (q, &m) in pr.iter().zip(&sizes) {
+            assert_eq!(q.m, m);
+            assert_eq!(q.error, a.fit.eval(m));
+            let (lo, hi) = q.ci95.unwrap();
+            assert!(lo <= hi && lo.is_finite() && hi.is_finite(), "{q:?}");
+        }
+        let none = analyze_point(&p, &[], &AnalysisOptions::default()).unwrap();
+        assert!(none.predict(&sizes).iter().all(|q| q.ci95.is_none()));
     }
 
     #[test]
