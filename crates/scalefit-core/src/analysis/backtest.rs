@@ -1,0 +1,153 @@
+//! The backtest (held-out rows, or the largest sizes refitted without them) and the
+//! model choice by AICc it reruns.
+
+use crate::fit::{fit_form, Fit, FitOptions};
+use crate::model::{Form, ModelChoice};
+
+use super::{AnalysisError, AnalysisOptions, Backtest, Comparison, HeldOutPoint};
+
+/// Fits `choice`: one form, or every form the points allow, ranked by AICc.
+///
+/// # Errors
+/// [`AnalysisError::NoFit`] when no form could be fitted.
+pub fn fit_choice(
+    m: &[f64],
+    y: &[f64],
+    choice: ModelChoice,
+    options: &FitOptions,
+) -> Result<(Fit, Vec<Comparison>), AnalysisError> {
+    let forms: Vec<Form> = match choice {
+        ModelChoice::Form(f) => vec![f],
+        ModelChoice::Auto => Form::ALL.to_vec(),
+    };
+    let mut fits = Vec::new();
+    let mut errors = Vec::new();
+    for form in forms {
+        // In auto mode a fixed parameter applies only to the forms that have it.
+        let fixed: Vec<(String, f64)> = if choice == ModelChoice::Auto {
+            options
+                .fixed
+                .iter()
+                .filter(|(n, _)| form.param_index(n).is_some())
+                .cloned()
+                .collect()
+        } else {
+            options.fixed.clone()
+        };
+        match fit_form(
+            m,
+            y,
+            form,
+            &FitOptions {
+                loss: options.loss,
+                fixed,
+            },
+        ) {
+            Ok(f) => fits.push(f),
+            Err(e) => errors.push((form, e)),
+        }
+    }
+    // Auto prefers forms whose AICc is defined (n > k + 1); if none is, the best SSR
+    // per parameter count wins among what fitted.
+    let best = fits
+        .iter()
+        .filter(|f| f.aicc.is_finite())
+        .min_by(|a, b| a.aicc.total_cmp(&b.aicc))
+        .or_else(|| fits.iter().min_by_key(|f| f.k))
+        .cloned();
+    let Some(best) = best else {
+        return Err(AnalysisError::NoFit(errors));
+    };
+    let mut comparison: Vec<Comparison> = fits
+        .iter()
+        .map(|f| Comparison {
+            form: f.form,
+            ssr: Some(f.ssr),
+            aicc: f.aicc.is_finite().then_some(f.aicc),
+            delta_aicc: (f.aicc.is_finite() && best.aicc.is_finite()).then_some(f.aicc - best.aicc),
+            k: f.k,
+            error: None,
+            fit: Some(f.clone()),
+        })
+        .collect();
+    comparison.extend(errors.iter().map(|(f, e)| Comparison {
+        form: *f,
+        ssr: None,
+        aicc: None,
+        delta_aicc: None,
+        k: f.n_params(),
+        error: Some(e.to_string()),
+        fit: None,
+    }));
+    comparison.sort_by_key(|c| c.form);
+    Ok((best, comparison))
+}
+
+pub(super) fn predict(fit: &Fit, held: &[(f64, f64)], n_train: usize, flagged: bool) -> Backtest {
+    // A relative error needs a nonzero observation (an error of 0 is possible with
+    // linear loss); such points are left out rather than reported as infinite.
+    let held_out: Vec<HeldOutPoint> = held
+        .iter()
+        .filter(|(_, observed)| *observed != 0.0)
+        .map(|&(m, observed)| {
+            let predicted = fit.eval(m);
+            HeldOutPoint {
+                m,
+                observed,
+                predicted,
+                relative_error: predicted / observed - 1.0,
+            }
+        })
+        .filter(|h| h.relative_error.is_finite())
+        .collect();
+    let mean =
+        held_out.iter().map(|h| h.relative_error.abs()).sum::<f64>() / held_out.len().max(1) as f64;
+    Backtest {
+        form: fit.form,
+        n_train,
+        held_out,
+        mean_abs_relative_error: mean,
+        flagged,
+    }
+}
+
+/// Holds out the `k` largest distinct sizes, refits the same choice on the rest.
+pub(super) fn backtest_largest(
+    m: &[f64],
+    y: &[f64],
+    chosen: &Fit,
+    options: &AnalysisOptions,
+) -> Option<Backtest> {
+    if options.backtest_k == 0 {
+        return None;
+    }
+    let mut distinct = m.to_vec();
+    distinct.sort_by(f64::total_cmp);
+    distinct.dedup();
+    let cut = *distinct.get(distinct.len().checked_sub(options.backtest_k)?)?;
+    type Pairs = Vec<(f64, f64)>;
+    let (train, held): (Pairs, Pairs) = m
+        .iter()
+        .copied()
+        .zip(y.iter().copied())
+        .partition(|(mi, _)| *mi < cut);
+    if train.len() < 3 {
+        return None;
+    }
+    let (tm, ty): (Vec<f64>, Vec<f64>) = train.iter().copied().unzip();
+    // The form chosen on all the data, refitted on the smaller sizes: the backtest
+    // asks whether that law predicts, not which law the fewer points would pick.
+    let mut fixed = options.fit.fixed.clone();
+    fixed.retain(|(n, _)| chosen.form.param_index(n).is_some());
+    let fit = fit_form(
+        &tm,
+        &ty,
+        chosen.form,
+        &FitOptions {
+            loss: options.fit.loss,
+            fixed,
+        },
+    )
+    .ok()?;
+    Some(predict(&fit, &held, train.len(), false)).filter(|b| !b.held_out.is_empty())
+}
