@@ -677,11 +677,11 @@ pub fn sentence(c: &Comparison, names: &[String], target_label: Option<&str>) ->
     let mut out = if c.consistent {
         let ci = match c.bootstrap.beta_g {
             Some((lo, hi)) => format!(
-                " (95% CI {} to {}; F-test p = {p})",
+                " (95% CI {} to {}; F-test {p})",
                 fmt_num(lo),
                 fmt_num(hi)
             ),
-            None => format!(" (F-test p = {p})"),
+            None => format!(" (F-test {p})"),
         };
         format!(
             "One exponent fits all {n} series: beta_g = {}{ci}.",
@@ -692,7 +692,7 @@ pub fn sentence(c: &Comparison, names: &[String], target_label: Option<&str>) ->
         let lo = own.clone().fold(f64::INFINITY, f64::min);
         let hi = own.fold(f64::NEG_INFINITY, f64::max);
         format!(
-            "The exponents differ (p = {p}): the separate fits give beta_g from {} to {}.",
+            "The exponents differ ({p}): the separate fits give beta_g from {} to {}.",
             fmt_num(lo),
             fmt_num(hi)
         )
@@ -724,11 +724,12 @@ pub fn sentence(c: &Comparison, names: &[String], target_label: Option<&str>) ->
     out
 }
 
+/// `p = 0.41`, or `p < 0.001` below that (more digits there say nothing).
 fn fmt_p(p: f64) -> String {
     if p.is_finite() && p < 0.001 {
-        "< 0.001".into()
+        "p < 0.001".into()
     } else {
-        fmt_num(p)
+        format!("p = {}", fmt_num(p))
     }
 }
 
@@ -943,8 +944,7 @@ mod tests {
         assert!(!c.consistent && c.p_value < 1e-6, "p = {}", c.p_value);
         let s = sentence(&c, &["a".into(), "b".into()], None);
         assert!(
-            s.starts_with("The exponents differ (p = < 0.001)")
-                || s.starts_with("The exponents differ"),
+            s.starts_with("The exponents differ (p < 0.001)"),
             "{s}"
         );
     }
