@@ -429,7 +429,11 @@ pub fn family_case(data: &[u8]) {
                 Shared::BetaGGamma
             },
         }),
-        loss: if flags & 8 == 0 { Loss::Log } else { Loss::Linear },
+        loss: if flags & 8 == 0 {
+            Loss::Log
+        } else {
+            Loss::Linear
+        },
         bootstrap: u32::from((flags >> 4) & 3),
         target: (flags & 0x40 != 0).then_some(0.1),
         seed: u64::from(flags),
@@ -464,7 +468,10 @@ pub fn family_case(data: &[u8]) {
     for fit in &c.separate {
         check_fit(fit, &[]);
     }
-    assert!(c.ssr_separate.is_finite() && c.ssr_shared.is_finite(), "{c:?}");
+    assert!(
+        c.ssr_separate.is_finite() && c.ssr_shared.is_finite(),
+        "{c:?}"
+    );
     assert!(
         c.p_value.is_nan() || (0.0..=1.0).contains(&c.p_value),
         "p = {}",
@@ -473,9 +480,18 @@ pub fn family_case(data: &[u8]) {
     assert_eq!(c.consistent, c.p_value >= 0.05);
     assert_eq!(
         c.needs.len(),
-        if state.target.is_some() { c.included.len() } else { 0 }
+        if state.target.is_some() {
+            c.included.len()
+        } else {
+            0
+        }
     );
-    for (lo, hi) in c.bootstrap.beta_g.iter().chain(c.bootstrap.series_beta_g.iter().flatten()) {
+    for (lo, hi) in c
+        .bootstrap
+        .beta_g
+        .iter()
+        .chain(c.bootstrap.series_beta_g.iter().flatten())
+    {
         assert!(lo <= hi, "{lo} > {hi}");
     }
     let _ = sentence(c, &f.compared_names(), Some("a target error of 0.1"));

@@ -6,10 +6,10 @@
 use std::collections::BTreeMap;
 
 use scalefit_core::analysis::Analysis;
-use scalefit_core::session::FamilyAnalysis;
 use scalefit_core::permalink::Anchor;
 use scalefit_core::presets::Preset;
 use scalefit_core::project::Reach;
+use scalefit_core::session::FamilyAnalysis;
 use scalefit_core::session::RelativeProjection;
 use serde::Serialize;
 

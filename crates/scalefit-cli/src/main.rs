@@ -8,11 +8,11 @@ use args::{usage, Cli, Command, Failure, FitArgs};
 use clap::Parser;
 use scalefit_core::analysis::{analyze, AnalysisError};
 use scalefit_core::fit::FitError;
+use scalefit_core::parse::{Metric, Problem};
 use scalefit_core::permalink::{link, State};
 use scalefit_core::presets::{preset, Preset, NMT_REAL_ID, PRESETS};
 use scalefit_core::project::fmt_num;
 use scalefit_core::rules::{anchor_of, relative_sentence, PLAIN};
-use scalefit_core::parse::{Metric, Problem};
 use scalefit_core::session::{analysis_options, analyze_family, parse_state, relative_projection};
 use serde_json::{json, Value};
 
@@ -91,7 +91,12 @@ fn fit(args: FitArgs) -> Result<String, Failure> {
     if state.family.is_some() {
         return family(&args, &state, &parsed, &name, permalink);
     }
-    check_problems(&parsed.problems, &name, args.skip_bad_rows, parsed.points.is_empty())?;
+    check_problems(
+        &parsed.problems,
+        &name,
+        args.skip_bad_rows,
+        parsed.points.is_empty(),
+    )?;
     let opts = analysis_options(&state, &parsed);
     let analysis = analyze(&parsed.points, &parsed.held_out, &opts).map_err(|e| {
         let code = exit_code(&e);
@@ -172,7 +177,12 @@ fn family(
     permalink: Option<String>,
 ) -> Result<String, Failure> {
     if parsed.groups.is_empty() {
-        check_problems(&parsed.problems, name, args.skip_bad_rows, parsed.points.is_empty())?;
+        check_problems(
+            &parsed.problems,
+            name,
+            args.skip_bad_rows,
+            parsed.points.is_empty(),
+        )?;
         return Err(usage(format!(
             "{name}: --series all needs a group column (a header such as model, series, arch, run, name or group)"
         )));

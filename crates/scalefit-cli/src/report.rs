@@ -158,7 +158,10 @@ pub fn family_text(f: &FamilyAnalysis, name: &str, target_label: Option<&str>) -
         .max()
         .unwrap_or(6)
         .max(6);
-    let mut header = format!("  {:<width$}  {:>3}  {:<24}", "series", "n", "own fit: model, beta_g");
+    let mut header = format!(
+        "  {:<width$}  {:>3}  {:<24}",
+        "series", "n", "own fit: model, beta_g"
+    );
     if let Some(c) = c {
         let _ = write!(
             header,
@@ -210,7 +213,9 @@ pub fn family_text(f: &FamilyAnalysis, name: &str, target_label: Option<&str>) -
                 fmt_num(c.shared_fit.fits[p].params[0])
             );
             if let Some(n) = c.needs.get(p) {
-                let ratio = n.ratio.map_or("never".to_string(), |r| format!("{}x", fmt_num(r)));
+                let ratio = n
+                    .ratio
+                    .map_or("never".to_string(), |r| format!("{}x", fmt_num(r)));
                 let _ = write!(row, "  {ratio}");
             }
         } else if m.hidden {

@@ -14,7 +14,10 @@ use scalefit_core::permalink::{decode, payload_of, State};
 use scalefit_core::session::{family_members, family_options, parse_state, Member};
 use serde_json::Value;
 
-const FAMILY3: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/family3.csv");
+const FAMILY3: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/fixtures/family3.csv"
+);
 const SERIES3: [&str; 3] = ["Enc-Dec 6x28", "Enc-Dec 6x6", "LSTM"];
 const NMT: [&str; 5] = [
     "28 Enc, 6 Dec",
@@ -116,7 +119,17 @@ fn real_nmt_family() {
     assert_eq!(keys(&v["series"]), BTreeSet::from(NMT));
     for name in NMT {
         let s = &v["series"][name];
-        for key in ["model", "loss", "n_points", "params", "ci95", "ssr", "aicc", "warnings", "projection"] {
+        for key in [
+            "model",
+            "loss",
+            "n_points",
+            "params",
+            "ci95",
+            "ssr",
+            "aicc",
+            "warnings",
+            "projection",
+        ] {
             assert!(s.get(key).is_some(), "{name}: {key}");
         }
         // Each series' object is the one `--series NAME` prints.
@@ -252,7 +265,15 @@ fn short_series_and_uncomparable_families() {
         "family4.csv",
         &format!("{text}tiny,1000,0.9\ntiny,2000,0.8\n"),
     );
-    let out = run(&["fit", &path, "--series", "all", "--json", "--bootstrap", "0"]);
+    let out = run(&[
+        "fit",
+        &path,
+        "--series",
+        "all",
+        "--json",
+        "--bootstrap",
+        "0",
+    ]);
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("series \"tiny\""), "{stderr}");
@@ -268,20 +289,40 @@ fn short_series_and_uncomparable_families() {
         .map(|l| format!("{l}\n"))
         .collect();
     let path = file("family1.csv", &one);
-    let out = run(&["fit", &path, "--series", "all", "--json", "--bootstrap", "0"]);
+    let out = run(&[
+        "fit",
+        &path,
+        "--series",
+        "all",
+        "--json",
+        "--bootstrap",
+        "0",
+    ]);
     assert_eq!(out.status.code(), Some(0));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["comparison"].is_null());
     assert!(
-        v["comparison_error"].as_str().unwrap().contains("at least two series"),
+        v["comparison_error"]
+            .as_str()
+            .unwrap()
+            .contains("at least two series"),
         "{v}"
     );
     assert_eq!(keys(&v["series"]), BTreeSet::from(["LSTM"]));
 
     // A floor to share in a form without one.
     let v = json(&[
-        "fit", FAMILY3, "--series", "all", "--shared", "beta_g,gamma", "--model", "power",
-        "--json", "--bootstrap", "0",
+        "fit",
+        FAMILY3,
+        "--series",
+        "all",
+        "--shared",
+        "beta_g,gamma",
+        "--model",
+        "power",
+        "--json",
+        "--bootstrap",
+        "0",
     ]);
     assert!(v["comparison_error"]
         .as_str()

@@ -42,13 +42,21 @@ fn main() {
     let cases = [
         ("auto", ModelChoice::Auto, Shared::BetaG),
         ("power", ModelChoice::Form(Form::Power), Shared::BetaG),
-        ("power-floor", ModelChoice::Form(Form::PowerFloor), Shared::BetaG),
+        (
+            "power-floor",
+            ModelChoice::Form(Form::PowerFloor),
+            Shared::BetaG,
+        ),
         (
             "power-floor, gamma shared",
             ModelChoice::Form(Form::PowerFloor),
             Shared::BetaGGamma,
         ),
-        ("three-region", ModelChoice::Form(Form::ThreeRegion), Shared::BetaG),
+        (
+            "three-region",
+            ModelChoice::Form(Form::ThreeRegion),
+            Shared::BetaG,
+        ),
     ];
     for (name, model, shared) in cases {
         let o = FamilyOptions {

@@ -593,7 +593,10 @@ fn needs_at(form: Form, fits: &[Fit], target: f64) -> Vec<Need> {
 const FAMILY_STREAM: u64 = 1 << 41;
 
 /// One resample's refits: the shared exponent, each series' own, the data ratios.
-type Draw = Option<(f64, Vec<f64>, Vec<Option<f64>>)>;
+type Refits = (f64, Vec<f64>, Vec<Option<f64>>);
+
+/// A resample's refits, `None` where a fit failed.
+type Draw = Option<Refits>;
 
 /// Raw bootstrap draws for resamples `range`: resample `r` of series `i` uses stream
 /// `FAMILY_STREAM + r * S + i`, so chunks in any order give the same draws.
@@ -651,7 +654,7 @@ struct Draws(Vec<Draw>);
 
 impl Draws {
     fn summarise(self, requested: usize) -> FamilyBootstrap {
-        let ok: Vec<&(f64, Vec<f64>, Vec<Option<f64>>)> = self.0.iter().flatten().collect();
+        let ok: Vec<&Refits> = self.0.iter().flatten().collect();
         let series = ok.first().map_or(0, |d| d.1.len());
         let ratios = ok.first().map_or(0, |d| d.2.len());
         FamilyBootstrap {
@@ -676,11 +679,7 @@ pub fn sentence(c: &Comparison, names: &[String], target_label: Option<&str>) ->
     let p = fmt_p(c.p_value);
     let mut out = if c.consistent {
         let ci = match c.bootstrap.beta_g {
-            Some((lo, hi)) => format!(
-                " (95% CI {} to {}; F-test {p})",
-                fmt_num(lo),
-                fmt_num(hi)
-            ),
+            Some((lo, hi)) => format!(" (95% CI {} to {}; F-test {p})", fmt_num(lo), fmt_num(hi)),
             None => format!(" (F-test {p})"),
         };
         format!(
@@ -943,10 +942,7 @@ mod tests {
         let c = compare(&fam, &opts(Form::Power)).unwrap();
         assert!(!c.consistent && c.p_value < 1e-6, "p = {}", c.p_value);
         let s = sentence(&c, &["a".into(), "b".into()], None);
-        assert!(
-            s.starts_with("The exponents differ (p < 0.001)"),
-            "{s}"
-        );
+        assert!(s.starts_with("The exponents differ (p < 0.001)"), "{s}");
     }
 
     #[test]

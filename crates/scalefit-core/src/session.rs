@@ -134,7 +134,11 @@ impl Member {
 /// of first appearance (empty without a group column). `parsed` is the state's own
 /// parse, which lists the groups.
 pub fn family_members(state: &State, parsed: &Parsed) -> Vec<Member> {
-    let hidden = state.family.as_ref().map(|f| f.hidden.as_slice()).unwrap_or(&[]);
+    let hidden = state
+        .family
+        .as_ref()
+        .map(|f| f.hidden.as_slice())
+        .unwrap_or(&[]);
     parsed
         .groups
         .iter()

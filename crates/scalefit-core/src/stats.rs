@@ -21,7 +21,8 @@ pub fn ln_gamma(x: f64) -> f64 {
         9.984_369_578_019_572e-6,
         1.505_632_735_149_311_6e-7,
     ];
-    if !(x > 0.0) {
+    // Also NaN in, NaN out.
+    if x.is_nan() || x <= 0.0 {
         return f64::NAN;
     }
     if x < 0.5 {
@@ -43,7 +44,12 @@ pub fn ln_gamma(x: f64) -> f64 {
 /// (modified Lentz), on the side of the symmetry I_x(a, b) = 1 - I_{1-x}(b, a) where
 /// it converges fast. NaN outside the domain.
 pub fn beta_inc(a: f64, b: f64, x: f64) -> f64 {
-    if !(a > 0.0 && b > 0.0 && (0.0..=1.0).contains(&x)) || !a.is_finite() || !b.is_finite() {
+    let valid = a > 0.0
+        && b > 0.0
+        && a.is_finite()
+        && b.is_finite()
+        && (0.0..=1.0).contains(&x);
+    if !valid {
         return f64::NAN;
     }
     if x == 0.0 || x == 1.0 {

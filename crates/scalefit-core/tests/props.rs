@@ -16,8 +16,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
-use scalefit_core::family::{FamilyView, Shared};
 use scalefit_core::analysis::{analyze_point, AnalysisOptions};
+use scalefit_core::family::{FamilyView, Shared};
 use scalefit_core::fit::{fit_form, FitOptions};
 use scalefit_core::model::{Form, Loss, ModelChoice};
 use scalefit_core::parse::{parse, Columns, Metric, ParseOptions, Parsed, Point, Scale};
@@ -320,7 +320,15 @@ fn any_state() -> impl Strategy<Value = State> {
             proptest::option::of(finite_f64()),
         )
             .prop_map(
-                |(rows, loss, huber_delta, flops_per_param, budget, flops_per_second, utilisation)| {
+                |(
+                    rows,
+                    loss,
+                    huber_delta,
+                    flops_per_param,
+                    budget,
+                    flops_per_second,
+                    utilisation,
+                )| {
                     SweepView {
                         rows,
                         loss,
