@@ -44,11 +44,7 @@ pub fn ln_gamma(x: f64) -> f64 {
 /// (modified Lentz), on the side of the symmetry I_x(a, b) = 1 - I_{1-x}(b, a) where
 /// it converges fast. NaN outside the domain.
 pub fn beta_inc(a: f64, b: f64, x: f64) -> f64 {
-    let valid = a > 0.0
-        && b > 0.0
-        && a.is_finite()
-        && b.is_finite()
-        && (0.0..=1.0).contains(&x);
+    let valid = a > 0.0 && b > 0.0 && a.is_finite() && b.is_finite() && (0.0..=1.0).contains(&x);
     if !valid {
         return f64::NAN;
     }
