@@ -470,3 +470,115 @@ pub fn check_sweep(r: &SweepReport, options: &SweepOptions) {
         }
     }
 }
+
+/// Family target: the first byte picks the settings (form, shared values, loss, up to
+/// 3 resamples, a target), the rest is text read with a group column (a `model`
+/// header put in front, or the mapping group 0, size 1, error 2). The text is cut at
+/// 2 KB and families of more than 6 series are skipped, so one input stays quick. The
+/// whole session path runs (each series' analysis, the comparison); an `Ok`
+/// comparison must be coherent.
+pub fn family_case(data: &[u8]) {
+    use scalefit_core::family::{sentence, Shared};
+    use scalefit_core::session::{analyze_family, parse_state};
+    let Some((&flags, rest)) = data.split_first() else {
+        return;
+    };
+    let body = String::from_utf8_lossy(&rest[..rest.len().min(2048)]);
+    let (text, columns) = if flags & 0x80 == 0 {
+        (format!("model,m,err\n{body}"), None)
+    } else {
+        (
+            body.into_owned(),
+            Some(Columns {
+                size: 1,
+                error: 2,
+                model_size: None,
+                group: Some(0),
+                held_out: None,
+            }),
+        )
+    };
+    let state = State {
+        text,
+        columns,
+        model: match flags & 3 {
+            0 => ModelChoice::Auto,
+            1 => ModelChoice::Form(Form::Power),
+            2 => ModelChoice::Form(Form::PowerFloor),
+            _ => ModelChoice::Form(Form::ThreeRegion),
+        },
+        family: Some(scalefit_core::family::FamilyView {
+            hidden: Vec::new(),
+            shared: if flags & 4 == 0 {
+                Shared::BetaG
+            } else {
+                Shared::BetaGGamma
+            },
+        }),
+        loss: if flags & 8 == 0 {
+            Loss::Log
+        } else {
+            Loss::Linear
+        },
+        bootstrap: u32::from((flags >> 4) & 3),
+        target: (flags & 0x40 != 0).then_some(0.1),
+        seed: u64::from(flags),
+        ..State::default()
+    };
+    let parsed = parse_state(&state);
+    if parsed.groups.len() > 6 {
+        return;
+    }
+    let f = analyze_family(&state, &parsed);
+    assert_eq!(f.analyses.len(), f.members.len());
+    for a in f.analyses.iter().flatten() {
+        check_analysis(a);
+    }
+    let Ok(c) = &f.comparison else {
+        return;
+    };
+    let n = f.compared.len();
+    assert!(c.included.len() >= 2, "{c:?}");
+    assert_eq!(c.included.len() + c.excluded.len(), n, "{c:?}");
+    assert!(c.included.windows(2).all(|w| w[0] < w[1]) && c.included.iter().all(|&i| i < n));
+    assert_eq!(c.separate.len(), c.included.len());
+    assert_eq!(c.shared_fit.fits.len(), c.included.len());
+    assert!(c.shared_fit.beta_g.is_finite(), "{c:?}");
+    for fit in &c.shared_fit.fits {
+        assert_eq!(fit.params[c.form.beta_index()], c.shared_fit.beta_g);
+        if let Some(g) = c.shared_fit.gamma {
+            assert!(g.is_finite());
+            assert_eq!(c.form.gamma_index().map(|i| fit.params[i]), Some(g));
+        }
+    }
+    for fit in &c.separate {
+        check_fit(fit, &[]);
+    }
+    assert!(
+        c.ssr_separate.is_finite() && c.ssr_shared.is_finite(),
+        "{c:?}"
+    );
+    assert!(
+        c.p_value.is_nan() || (0.0..=1.0).contains(&c.p_value),
+        "p = {}",
+        c.p_value
+    );
+    assert_eq!(c.consistent, c.p_value >= 0.05);
+    assert_eq!(
+        c.needs.len(),
+        if state.target.is_some() {
+            c.included.len()
+        } else {
+            0
+        }
+    );
+    for (lo, hi) in c
+        .bootstrap
+        .beta_g
+        .iter()
+        .chain(c.bootstrap.series_beta_g.iter().flatten())
+    {
+        assert!(lo <= hi, "{lo} > {hi}");
+    }
+    let _ = sentence(c, &f.compared_names(), Some("a target error of 0.1"));
+}

@@ -18,7 +18,7 @@ pub type LinkOutcome = Result<State, LinkError>;
 pub async fn decode_link(payload: &str) -> LinkOutcome {
     let unpacked = permalink::unpack(payload)?;
     let json = dom::inflate_raw(&unpacked.deflated, permalink::MAX_INFLATED).await;
-    permalink::finish(unpacked.checksum, json)
+    permalink::finish(unpacked.version, unpacked.checksum, json)
 }
 
 /// The link in the URL at load, decoded (`None` without one). Should the fragment

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use scalefit_core::family::{FamilyView, Shared};
 use scalefit_core::model::{Loss, ModelChoice};
 use scalefit_core::num::parse_f64;
 use scalefit_core::parse::Metric;
@@ -74,6 +75,29 @@ impl LossArg {
     }
 }
 
+/// `--shared`: the core's [`Shared`] ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SharedArg {
+    /// The exponent only (the paper's claim).
+    #[value(name = "beta_g")]
+    BetaG,
+    /// The exponent and the floor.
+    #[value(name = "beta_g,gamma")]
+    BetaGGamma,
+}
+
+impl SharedArg {
+    fn shared(self) -> Shared {
+        match self {
+            SharedArg::BetaG => Shared::BetaG,
+            SharedArg::BetaGGamma => Shared::BetaGGamma,
+        }
+    }
+}
+
+/// `--series all`: every series of the group column, compared.
+pub const ALL_SERIES: &str = "all";
+
 #[derive(Args, Debug)]
 pub struct FitArgs {
     /// Data file: columns training-set size, error (or accuracy), optional model size.
@@ -102,9 +126,13 @@ pub struct FitArgs {
     /// Hold parameters: NAME=VALUE[, NAME=VALUE...] (repeatable; the page's grammar).
     #[arg(long = "fix", value_name = "NAME=VALUE")]
     pub fix: Vec<String>,
-    /// Series to fit when the file holds several (a group column such as "Model").
+    /// Series to fit when the file holds several (a group column such as "Model"), or
+    /// `all`: every series, and the test of one shared exponent.
     #[arg(long)]
     pub series: Option<String>,
+    /// With `--series all`: what the restricted fit shares across series.
+    #[arg(long, value_enum)]
+    pub shared: Option<SharedArg>,
     /// Use a preset: a paper domain (relative projection) or nmt-real (real data).
     #[arg(long)]
     pub preset: Option<String>,
@@ -190,10 +218,17 @@ impl FitArgs {
             }
         }
         let anchor = self.anchor.as_deref().map(anchor).transpose()?;
+        let family = self.family().then(|| FamilyView {
+            hidden: Vec::new(),
+            shared: self.shared.map(SharedArg::shared).unwrap_or_default(),
+        });
+        if self.shared.is_some() && family.is_none() {
+            return Err(usage("--shared compares series: use it with --series all"));
+        }
         let state = State {
             text,
             columns: None,
-            group: self.series.clone(),
+            group: self.series.clone().filter(|_| family.is_none()),
             metric: if accuracy {
                 Metric::Accuracy
             } else {
@@ -207,9 +242,15 @@ impl FitArgs {
             preset: self.preset.clone(),
             fixed,
             anchor,
+            family,
             ..State::default()
         };
         Ok((state, name))
+    }
+
+    /// `--series all`: the family view.
+    pub fn family(&self) -> bool {
+        self.series.as_deref() == Some(ALL_SERIES)
     }
 
     /// The data's text and name: the file's, the real curves', or none (a paper preset).
@@ -278,6 +319,11 @@ mod tests {
             let name = l.to_possible_value().unwrap();
             assert_eq!(Loss::from_id(name.get_name()), Some(l.loss()));
         }
+        for s in SharedArg::value_variants() {
+            let name = s.to_possible_value().unwrap();
+            assert_eq!(Shared::from_id(name.get_name()), Some(s.shared()));
+        }
+        assert_eq!(SharedArg::value_variants().len(), Shared::ALL.len());
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The JSON of `scalefit fit --json` (SPEC section 4, plus comparison, backtest and
-//! regions) as types. Fields are declared in alphabetical order and maps are sorted:
+//! regions; with `--series all` the family object of section 5) as types. Fields are declared in alphabetical order and maps are sorted:
 //! the bytes are those of the sorted objects the report always printed
 //! (`tests/golden` holds them). A non-finite number is written as `null`.
 
@@ -9,6 +9,7 @@ use scalefit_core::analysis::Analysis;
 use scalefit_core::permalink::Anchor;
 use scalefit_core::presets::Preset;
 use scalefit_core::project::Reach;
+use scalefit_core::session::FamilyAnalysis;
 use scalefit_core::session::RelativeProjection;
 use serde::Serialize;
 
@@ -263,6 +264,201 @@ impl RelativeReport {
                 target_error: t,
             }),
             source: p.citation(),
+        }
+    }
+}
+
+/// The report of `--series all` (SPEC section 5): each series' section-4 object and
+/// the comparison. Beyond the SPEC's keys (additive): `comparison_error` when there is
+/// no comparison, `errors` for series with no fit, and in the comparison `bootstrap`,
+/// `dof`, `excluded`, `needs`, `separate`, `separate_beta_g_ci95` and `sentence`.
+#[derive(Serialize)]
+pub struct FamilyReport<'a> {
+    comparison: Option<FamilyComparison<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comparison_error: Option<String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    errors: BTreeMap<&'a str, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    permalink: Option<String>,
+    series: BTreeMap<&'a str, Report<'a>>,
+}
+
+/// A comparison parameter: one shared value, or one value per series.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Param<'a> {
+    Shared(Option<f64>),
+    PerSeries(BTreeMap<&'a str, Option<f64>>),
+}
+
+#[derive(Serialize)]
+struct FamilyComparison<'a> {
+    aicc_separate: Option<f64>,
+    aicc_shared: Option<f64>,
+    bootstrap: Option<Bootstrap>,
+    ci95: BTreeMap<&'static str, Pair>,
+    consistent: bool,
+    dof: [usize; 2],
+    excluded: BTreeMap<&'a str, &'a str>,
+    f_statistic: Option<f64>,
+    model: &'static str,
+    needs: Option<Needs<'a>>,
+    p_value: Option<f64>,
+    params: BTreeMap<&'static str, Param<'a>>,
+    separate: BTreeMap<&'a str, BTreeMap<&'static str, Option<f64>>>,
+    separate_beta_g_ci95: BTreeMap<&'a str, Pair>,
+    sentence: String,
+    shared: Vec<&'static str>,
+    ssr_separate: Option<f64>,
+    ssr_shared: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct Needs<'a> {
+    reference: &'a str,
+    series: BTreeMap<&'a str, Need>,
+    target_error: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct Need {
+    data_ratio: Option<f64>,
+    data_ratio_ci95: Pair,
+    data_size: Option<f64>,
+}
+
+impl<'a> FamilyReport<'a> {
+    /// The report of family analysis `f`; `target_label` names the target for the
+    /// sentence ("a target error of 0.35").
+    pub fn new(
+        f: &'a FamilyAnalysis,
+        target_label: Option<&str>,
+        permalink: Option<String>,
+    ) -> FamilyReport<'a> {
+        let mut series = BTreeMap::new();
+        let mut errors = BTreeMap::new();
+        for (m, a) in f.members.iter().zip(&f.analyses) {
+            match a {
+                Ok(a) => {
+                    series.insert(m.name.as_str(), Report::new(a, m.parsed.points.len(), None));
+                }
+                Err(e) => {
+                    errors.insert(m.name.as_str(), e.to_string());
+                }
+            }
+        }
+        let (comparison, comparison_error) = match &f.comparison {
+            Ok(c) => (Some(FamilyComparison::new(f, c, target_label)), None),
+            Err(e) => (None, Some(e.to_string())),
+        };
+        FamilyReport {
+            comparison,
+            comparison_error,
+            errors,
+            permalink,
+            series,
+        }
+    }
+}
+
+impl<'a> FamilyComparison<'a> {
+    fn new(
+        f: &'a FamilyAnalysis,
+        c: &'a scalefit_core::family::Comparison,
+        target_label: Option<&str>,
+    ) -> FamilyComparison<'a> {
+        let form = c.form;
+        let names: Vec<&'a str> = (0..c.included.len())
+            .map(|i| f.member_of(i).map_or("?", |j| f.members[j].name.as_str()))
+            .collect();
+        let shared = c.shared.names();
+        let mut params = BTreeMap::new();
+        for (j, p) in form.param_names().iter().enumerate() {
+            let v = if shared.contains(p) {
+                Param::Shared(finite(match *p {
+                    "gamma" => c.shared_fit.gamma.unwrap_or(f64::NAN),
+                    _ => c.shared_fit.beta_g,
+                }))
+            } else {
+                Param::PerSeries(
+                    names
+                        .iter()
+                        .zip(&c.shared_fit.fits)
+                        .map(|(n, fit)| (*n, finite(fit.params[j])))
+                        .collect(),
+                )
+            };
+            params.insert(*p, v);
+        }
+        let mut ci95 = BTreeMap::new();
+        if let Some(ci) = c.bootstrap.beta_g {
+            ci95.insert("beta_g", pair(Some(ci)));
+        }
+        let separate = names
+            .iter()
+            .zip(&c.separate)
+            .map(|(n, fit)| {
+                let p = form
+                    .param_names()
+                    .iter()
+                    .zip(&fit.params)
+                    .map(|(p, v)| (*p, finite(*v)))
+                    .collect();
+                (*n, p)
+            })
+            .collect();
+        let separate_beta_g_ci95 = names
+            .iter()
+            .zip(&c.bootstrap.series_beta_g)
+            .filter_map(|(n, ci)| ci.map(|ci| (*n, pair(Some(ci)))))
+            .collect();
+        let needs = f.options.target_error.map(|t| Needs {
+            reference: names.first().copied().unwrap_or("?"),
+            series: names
+                .iter()
+                .zip(&c.needs)
+                .enumerate()
+                .map(|(i, (n, need))| {
+                    (
+                        *n,
+                        Need {
+                            data_ratio: need.ratio.and_then(finite),
+                            data_ratio_ci95: pair(c.bootstrap.data_ratio.get(i).copied().flatten()),
+                            data_size: need.data_size.and_then(finite),
+                        },
+                    )
+                })
+                .collect(),
+            target_error: finite(t),
+        });
+        let (q, resid) = c.dof();
+        FamilyComparison {
+            aicc_separate: finite(c.aicc_separate),
+            aicc_shared: finite(c.aicc_shared),
+            bootstrap: (c.bootstrap.requested > 0).then_some(Bootstrap {
+                failed: c.bootstrap.failed,
+                requested: c.bootstrap.requested,
+            }),
+            ci95,
+            consistent: c.consistent,
+            dof: [q, resid],
+            excluded: c
+                .excluded
+                .iter()
+                .map(|(n, why)| (n.as_str(), why.as_str()))
+                .collect(),
+            f_statistic: finite(c.f_statistic),
+            model: form.id(),
+            needs,
+            p_value: finite(c.p_value),
+            params,
+            separate,
+            separate_beta_g_ci95,
+            sentence: scalefit_core::family::sentence(c, &f.compared_names(), target_label),
+            shared: shared.to_vec(),
+            ssr_separate: finite(c.ssr_separate),
+            ssr_shared: finite(c.ssr_shared),
         }
     }
 }

@@ -1,10 +1,11 @@
-//! The human-readable report of `scalefit fit`.
+//! The human-readable report of `scalefit fit` (one series, or `--series all`).
 
 use std::fmt::Write as _;
 
 use scalefit_core::analysis::Analysis;
 use scalefit_core::parse::Parsed;
 use scalefit_core::project::fmt_num;
+use scalefit_core::session::FamilyAnalysis;
 
 /// Plain-text report of an analysis.
 pub fn text(a: &Analysis, parsed: &Parsed, name: &str) -> String {
@@ -140,6 +141,127 @@ pub fn text(a: &Analysis, parsed: &Parsed, name: &str) -> String {
     }
     for w in &a.warnings {
         let _ = writeln!(s, "warning: {}", w.message);
+    }
+    s.trim_end().to_string()
+}
+
+/// Plain-text report of a family: a table of the series (each one's own fit, then
+/// the family form's separate and shared fits), the test, and the sentence.
+pub fn family_text(f: &FamilyAnalysis, name: &str, target_label: Option<&str>) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "{name}: {} series", f.members.len());
+    let c = f.comparison.as_ref().ok();
+    let width = f
+        .members
+        .iter()
+        .map(|m| m.name.chars().count())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    let mut header = format!(
+        "  {:<width$}  {:>3}  {:<24}",
+        "series", "n", "own fit: model, beta_g"
+    );
+    if let Some(c) = c {
+        let _ = write!(
+            header,
+            "  {:<34}  {:<17}",
+            format!("{} separate: beta_g [95% CI]", c.form.id()),
+            format!("shared fit: {}", c.form.param_names()[0])
+        );
+        if f.options.target_error.is_some() {
+            header.push_str("  data vs first at the target");
+        }
+    }
+    let _ = writeln!(s, "{}", header.trim_end());
+    for (i, (m, a)) in f.members.iter().zip(&f.analyses).enumerate() {
+        let own = match a {
+            Ok(a) => {
+                let b = a
+                    .fit
+                    .form
+                    .param_index("beta_g")
+                    .map_or(f64::NAN, |j| a.fit.params[j]);
+                format!("{}, {}", a.fit.form.id(), fmt_num(b))
+            }
+            Err(_) => "no fit".to_string(),
+        };
+        let mut row = format!(
+            "  {:<width$}  {:>3}  {:<24}",
+            m.name,
+            m.parsed.points.len(),
+            own
+        );
+        let at = c.and_then(|c| {
+            let j = f.compared.iter().position(|&k| k == i)?;
+            c.included.iter().position(|&k| k == j).map(|p| (c, p))
+        });
+        if let Some((c, p)) = at {
+            let b = c.separate[p].params[c.form.beta_index()];
+            let ci = c
+                .bootstrap
+                .series_beta_g
+                .get(p)
+                .copied()
+                .flatten()
+                .map(|(lo, hi)| format!(" [{}, {}]", fmt_num(lo), fmt_num(hi)))
+                .unwrap_or_default();
+            let _ = write!(
+                row,
+                "  {:<34}  {:<17}",
+                format!("{}{ci}", fmt_num(b)),
+                fmt_num(c.shared_fit.fits[p].params[0])
+            );
+            if let Some(n) = c.needs.get(p) {
+                let ratio = n
+                    .ratio
+                    .map_or("never".to_string(), |r| format!("{}x", fmt_num(r)));
+                let _ = write!(row, "  {ratio}");
+            }
+        } else if m.hidden {
+            row.push_str("  (hidden)");
+        } else if c.is_some() {
+            row.push_str("  (left out)");
+        }
+        let _ = writeln!(s, "{}", row.trim_end());
+    }
+    match &f.comparison {
+        Ok(c) => {
+            for (n, why) in &c.excluded {
+                let _ = writeln!(s, "left out of the comparison: {n}: {why}");
+            }
+            let (q, r) = c.dof();
+            let shared = c.shared.names().join(" and ");
+            let _ = writeln!(
+                s,
+                "{} with {shared} shared: separate SSR {:.6e}, AICc {:.3}; shared SSR {:.6e}, AICc {:.3}",
+                c.form.id(),
+                c.ssr_separate,
+                c.aicc_separate,
+                c.ssr_shared,
+                c.aicc_shared
+            );
+            let gamma = c
+                .shared_fit
+                .gamma
+                .map(|g| format!(", gamma = {}", fmt_num(g)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "shared beta_g = {}{gamma}; F({q}, {r}) = {}, p = {}",
+                fmt_num(c.shared_fit.beta_g),
+                fmt_num(c.f_statistic),
+                fmt_num(c.p_value)
+            );
+            let _ = writeln!(
+                s,
+                "{}",
+                scalefit_core::family::sentence(c, &f.compared_names(), target_label)
+            );
+        }
+        Err(e) => {
+            let _ = writeln!(s, "no comparison: {e}");
+        }
     }
     s.trim_end().to_string()
 }

@@ -678,12 +678,8 @@ pub fn sentence(c: &Comparison, names: &[String], target_label: Option<&str>) ->
     let p = fmt_p(c.p_value);
     let mut out = if c.consistent {
         let ci = match c.bootstrap.beta_g {
-            Some((lo, hi)) => format!(
-                " (95% CI {} to {}; F-test p = {p})",
-                fmt_num(lo),
-                fmt_num(hi)
-            ),
-            None => format!(" (F-test p = {p})"),
+            Some((lo, hi)) => format!(" (95% CI {} to {}; F-test {p})", fmt_num(lo), fmt_num(hi)),
+            None => format!(" (F-test {p})"),
         };
         format!(
             "One exponent fits all {n} series: beta_g = {}{ci}.",
@@ -694,7 +690,7 @@ pub fn sentence(c: &Comparison, names: &[String], target_label: Option<&str>) ->
         let lo = own.clone().fold(f64::INFINITY, f64::min);
         let hi = own.fold(f64::NEG_INFINITY, f64::max);
         format!(
-            "The exponents differ (p = {p}): the separate fits give beta_g from {} to {}.",
+            "The exponents differ ({p}): the separate fits give beta_g from {} to {}.",
             fmt_num(lo),
             fmt_num(hi)
         )
@@ -726,11 +722,12 @@ pub fn sentence(c: &Comparison, names: &[String], target_label: Option<&str>) ->
     out
 }
 
+/// `p = 0.41`, or `p < 0.001` below that (more digits there say nothing).
 fn fmt_p(p: f64) -> String {
     if p.is_finite() && p < 0.001 {
-        "< 0.001".into()
+        "p < 0.001".into()
     } else {
-        fmt_num(p)
+        format!("p = {}", fmt_num(p))
     }
 }
 
@@ -944,11 +941,7 @@ mod tests {
         let c = compare(&fam, &opts(Form::Power)).unwrap();
         assert!(!c.consistent && c.p_value < 1e-6, "p = {}", c.p_value);
         let s = sentence(&c, &["a".into(), "b".into()], None);
-        assert!(
-            s.starts_with("The exponents differ (p = < 0.001)")
-                || s.starts_with("The exponents differ"),
-            "{s}"
-        );
+        assert!(s.starts_with("The exponents differ (p < 0.001)"), "{s}");
     }
 
     #[test]

@@ -12,6 +12,10 @@
 //!   with it such a link is refused. A reader that ignores bytes after the deflate
 //!   stream (Python's `zlib.decompress(b, -15)`, Node's `inflateRawSync`) still reads
 //!   the JSON of a version-2 link.
+//! * 3 (written since the family view): the layout of version 2; the state may hold
+//!   `family` and `sweep`. A version-1 or -2 link with either field is refused (a
+//!   [`LinkError::Schema`]): no Scalefit wrote them, so such a link was made by hand
+//!   or altered, and reading it would show a view its version cannot describe.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -21,7 +25,7 @@ use crate::model::{Loss, ModelChoice};
 use crate::parse::{Columns, Metric, Scale};
 
 /// Current format version (the first byte of the decoded payload).
-pub const VERSION: u8 = 2;
+pub const VERSION: u8 = 3;
 /// Longest payload accepted, in base64 characters (about 48 KB of compressed state).
 pub const MAX_PAYLOAD: usize = 65_536;
 /// Largest inflated state accepted (a deflate bomb stops here).
@@ -255,16 +259,23 @@ pub fn payload(json: &[u8], deflated: &[u8]) -> String {
 /// oversize or schema-mismatched payload.
 pub fn decode(payload: &str) -> Result<State, LinkError> {
     let unpacked = unpack(payload)?;
-    finish(unpacked.checksum, inflate(&unpacked.deflated))
+    finish(
+        unpacked.version,
+        unpacked.checksum,
+        inflate(&unpacked.deflated),
+    )
 }
 
 /// A payload taken apart (see [`unpack`]): what is left to inflate, and what to check
 /// the inflated JSON against.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unpacked {
+    /// The format version (the payload's first byte).
+    pub version: u8,
     /// The raw deflate stream (RFC 1951) of the state's JSON.
     pub deflated: Vec<u8>,
-    /// The Adler-32 of the JSON that a version-2 link carries; `None` for version 1.
+    /// The Adler-32 of the JSON that a version-2 or -3 link carries; `None` for
+    /// version 1.
     pub checksum: Option<u32>,
 }
 
@@ -288,7 +299,7 @@ impl From<InflateError> for LinkError {
 }
 
 /// The first step of [`decode`], everything before inflating: the caps, base64, the
-/// version byte and (version 2) the checksum at the end.
+/// version byte and (versions 2 and 3) the checksum at the end.
 ///
 /// # Errors
 /// [`LinkError::Empty`], [`LinkError::TooLong`], [`LinkError::Base64`],
@@ -314,11 +325,12 @@ pub fn unpack(payload: &str) -> Result<Unpacked, LinkError> {
         1 => {
             bytes.remove(0);
             Ok(Unpacked {
+                version,
                 deflated: bytes,
                 checksum: None,
             })
         }
-        2 => {
+        2 | 3 => {
             // The version byte, then at least nothing, then the four checksum bytes.
             let split = bytes
                 .len()
@@ -331,6 +343,7 @@ pub fn unpack(payload: &str) -> Result<Unpacked, LinkError> {
                 .map_err(|_| LinkError::Corrupt)?;
             bytes.remove(0);
             Ok(Unpacked {
+                version,
                 deflated: bytes,
                 checksum: Some(checksum),
             })
@@ -342,12 +355,14 @@ pub fn unpack(payload: &str) -> Result<Unpacked, LinkError> {
 
 /// The last step of [`decode`]: the state in `inflated`, the JSON that the deflate
 /// stream of an [`Unpacked`] link inflated to (or why it did not), checked against
-/// the link's `checksum` if it has one.
+/// the link's `checksum` if it has one, and held to what its `version` can carry.
 ///
 /// # Errors
 /// [`LinkError::Corrupt`] or [`LinkError::TooLarge`] from the inflater,
-/// [`LinkError::Checksum`], or [`LinkError::Schema`].
+/// [`LinkError::Checksum`], or [`LinkError::Schema`] (also for `family` or `sweep`
+/// in a link older than version 3).
 pub fn finish(
+    version: u8,
     checksum: Option<u32>,
     inflated: Result<Vec<u8>, InflateError>,
 ) -> Result<State, LinkError> {
@@ -355,7 +370,20 @@ pub fn finish(
     if checksum.is_some_and(|sum| sum != adler32(&json)) {
         return Err(LinkError::Checksum);
     }
-    state_of(&json)
+    let state = state_of(&json)?;
+    if version < 3 {
+        for (field, present) in [
+            ("family", state.family.is_some()),
+            ("sweep", state.sweep.is_some()),
+        ] {
+            if present {
+                return Err(LinkError::Schema(format!(
+                    "`{field}` is a version-3 field, in a version-{version} link"
+                )));
+            }
+        }
+    }
+    Ok(state)
 }
 
 fn adler32(bytes: &[u8]) -> u32 {
@@ -575,7 +603,8 @@ mod tests {
             "A".repeat(MAX_PAYLOAD + 1),
         ];
         for p in payloads {
-            let split = unpack(&p).and_then(|u| finish(u.checksum, inflate(&u.deflated)));
+            let split =
+                unpack(&p).and_then(|u| finish(u.version, u.checksum, inflate(&u.deflated)));
             assert_eq!(split, decode(&p), "{p:.40}");
         }
         assert_eq!(decode(&v1).unwrap(), s);
@@ -585,30 +614,60 @@ mod tests {
     fn finish_checks_what_the_inflater_gave() {
         let json = json_of(&sample());
         let sum = adler32(&json);
-        assert_eq!(finish(Some(sum), Ok(json.clone())).unwrap(), sample());
-        assert_eq!(finish(None, Ok(json.clone())).unwrap(), sample());
+        assert_eq!(finish(3, Some(sum), Ok(json.clone())).unwrap(), sample());
+        assert_eq!(finish(1, None, Ok(json.clone())).unwrap(), sample());
         assert_eq!(
-            finish(Some(sum ^ 1), Ok(json.clone())),
+            finish(3, Some(sum ^ 1), Ok(json.clone())),
             Err(LinkError::Checksum)
         );
         assert_eq!(
-            finish(Some(sum), Err(InflateError::Corrupt)),
+            finish(3, Some(sum), Err(InflateError::Corrupt)),
             Err(LinkError::Corrupt)
         );
         assert_eq!(
-            finish(None, Err(InflateError::TooLarge)),
+            finish(1, None, Err(InflateError::TooLarge)),
             Err(LinkError::TooLarge)
         );
         // The checksum is checked before the schema, as in `decode`.
         let array = b"[1]".to_vec();
         assert_eq!(
-            finish(Some(sum), Ok(array.clone())),
+            finish(3, Some(sum), Ok(array.clone())),
             Err(LinkError::Checksum)
         );
         assert!(matches!(
-            finish(Some(adler32(&array)), Ok(array)),
+            finish(3, Some(adler32(&array)), Ok(array)),
             Err(LinkError::Schema(_))
         ));
+    }
+
+    /// `family` and `sweep` open from version 3 on; older links with them are refused.
+    #[test]
+    fn version_3_fields_need_version_3() {
+        let s = State {
+            family: Some(crate::family::FamilyView {
+                hidden: vec!["Dec-only".into()],
+                shared: crate::family::Shared::BetaGGamma,
+            }),
+            ..sample()
+        };
+        let json = json_of(&s);
+        let deflated = miniz_oxide::deflate::compress_to_vec(&json, 9);
+        assert_eq!(decode(&encode(&s)).unwrap(), s);
+        assert_eq!(URL_SAFE_NO_PAD.decode(encode(&s)).unwrap()[0], 3);
+        for version in [1u8, 2] {
+            let mut bytes = vec![version];
+            bytes.extend(&deflated);
+            if version == 2 {
+                bytes.extend(adler32(&json).to_be_bytes());
+            }
+            let e = decode(&URL_SAFE_NO_PAD.encode(bytes)).unwrap_err();
+            assert_eq!(
+                e,
+                LinkError::Schema(format!(
+                    "`family` is a version-3 field, in a version-{version} link"
+                ))
+            );
+        }
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! and analysis options: the one translation both front ends share, so the page and
 //! the CLI give the same numbers for the same state.
 
-use crate::analysis::AnalysisOptions;
+use crate::analysis::{analyze, Analysis, AnalysisError, AnalysisOptions};
+use crate::family::{compare, Comparison, FamilyError, FamilyOptions, Series};
 use crate::fit::FitOptions;
 use crate::model::Loss;
 use crate::parse::{parse, Columns, Metric, ParseOptions, Parsed, Scale};
@@ -104,6 +105,136 @@ pub fn analysis_options(state: &State, parsed: &Parsed) -> AnalysisOptions {
         target_error: target(state).map(|t| t.error(parsed.percent)),
         backtest_k: 1,
         preset_beta_p,
+    }
+}
+
+/// One series of a family as both front ends see it: its own parse (the single-series
+/// path's, with `group` naming it) and what it gives the comparison.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    /// The series' name as typed in the group column.
+    pub name: String,
+    /// The state's text parsed with this series selected: exactly what the
+    /// single-series path (`group` = this name) fits.
+    pub parsed: Parsed,
+    /// Hidden by the user (the state's `family.hidden`): shown nowhere and left out of
+    /// the comparison, but still parsed and analysed.
+    pub hidden: bool,
+}
+
+impl Member {
+    /// The series handed to the comparison: the fitted points only (held-out rows are
+    /// excluded, as from the single fit).
+    pub fn series(&self) -> Series {
+        Series {
+            name: self.name.clone(),
+            m: self.parsed.points.iter().map(|p| p.m).collect(),
+            y: self.parsed.points.iter().map(|p| p.error).collect(),
+        }
+    }
+}
+
+/// The series of a state's data, one per distinct value of the group column in order
+/// of first appearance (empty without a group column). `parsed` is the state's own
+/// parse, which lists the groups.
+pub fn family_members(state: &State, parsed: &Parsed) -> Vec<Member> {
+    let hidden = state
+        .family
+        .as_ref()
+        .map(|f| f.hidden.as_slice())
+        .unwrap_or(&[]);
+    parsed
+        .groups
+        .iter()
+        .map(|g| {
+            let mut opts = parse_options(state);
+            opts.group = Some(g.clone());
+            Member {
+                name: g.clone(),
+                parsed: parse(&state.text, &opts),
+                hidden: hidden.contains(g),
+            }
+        })
+        .collect()
+}
+
+/// Options of a state's family comparison. The target is converted to an error as the
+/// single path converts it, with `percent` the data's reading (the first series').
+/// Held parameters (`fixed`) apply to each series' own analysis, not to the
+/// comparison, whose shared fit holds its own.
+pub fn family_options(state: &State, percent: bool) -> FamilyOptions {
+    FamilyOptions {
+        model: state.model,
+        loss: state.loss,
+        shared: state.family.as_ref().map(|f| f.shared).unwrap_or_default(),
+        bootstrap: state.bootstrap as usize,
+        seed: state.seed,
+        target_error: target(state).map(|t| t.error(percent)),
+    }
+}
+
+/// Everything a family view shows: each series' single-curve analysis and the
+/// comparison of the visible ones.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FamilyAnalysis {
+    /// Every series, in order of first appearance.
+    pub members: Vec<Member>,
+    /// Each member's own analysis (section 4), through [`analyze`] with the options
+    /// the single path gives it ([`analysis_options`]).
+    pub analyses: Vec<Result<Analysis, AnalysisError>>,
+    /// Indices into `members` of the series given to the comparison (the visible
+    /// ones); [`Comparison::included`] indexes this list.
+    pub compared: Vec<usize>,
+    /// The options of the comparison.
+    pub options: FamilyOptions,
+    /// The comparison, or why there is none.
+    pub comparison: Result<Comparison, FamilyError>,
+}
+
+impl FamilyAnalysis {
+    /// Index into `members` of the comparison's `i`-th included series.
+    pub fn member_of(&self, included: usize) -> Option<usize> {
+        let c = self.comparison.as_ref().ok()?;
+        c.included
+            .get(included)
+            .and_then(|&j| self.compared.get(j))
+            .copied()
+    }
+
+    /// The names of the compared series, in the comparison's input order (what
+    /// [`crate::family::sentence`] takes).
+    pub fn compared_names(&self) -> Vec<String> {
+        self.compared
+            .iter()
+            .map(|&i| self.members[i].name.clone())
+            .collect()
+    }
+}
+
+/// A state's family: its members ([`family_members`]), each one analysed as the single
+/// path would, and the visible ones compared. The page and the CLI both call this.
+pub fn analyze_family(state: &State, parsed: &Parsed) -> FamilyAnalysis {
+    let members = family_members(state, parsed);
+    let analyses = members
+        .iter()
+        .map(|m| {
+            let opts = analysis_options(state, &m.parsed);
+            analyze(&m.parsed.points, &m.parsed.held_out, &opts)
+        })
+        .collect();
+    let compared: Vec<usize> = (0..members.len()).filter(|&i| !members[i].hidden).collect();
+    let percent = compared
+        .first()
+        .map_or(parsed.percent, |&i| members[i].parsed.percent);
+    let options = family_options(state, percent);
+    let series: Vec<Series> = compared.iter().map(|&i| members[i].series()).collect();
+    let comparison = compare(&series, &options);
+    FamilyAnalysis {
+        members,
+        analyses,
+        compared,
+        options,
+        comparison,
     }
 }
 
@@ -310,5 +441,68 @@ mod tests {
                 index: 1
             }
         );
+    }
+
+    use crate::family::{FamilyView, Shared};
+    use crate::presets::NMT_REAL_CSV;
+
+    fn nmt() -> State {
+        State {
+            text: NMT_REAL_CSV.into(),
+            bootstrap: 0,
+            target: Some(0.35),
+            ..State::default()
+        }
+    }
+
+    #[test]
+    fn members_are_the_single_paths_series() {
+        let state = nmt();
+        let parsed = parse_state(&state);
+        let members = family_members(&state, &parsed);
+        assert_eq!(
+            members.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(),
+            parsed.groups.iter().map(String::as_str).collect::<Vec<_>>()
+        );
+        assert_eq!(members.len(), 5);
+        for m in &members {
+            let single = parse_state(&State {
+                group: Some(m.name.clone()),
+                ..state.clone()
+            });
+            assert_eq!(m.parsed, single, "{}", m.name);
+            let s = m.series();
+            assert_eq!(s.m, single.sizes());
+            assert_eq!(s.y, single.errors());
+        }
+    }
+
+    #[test]
+    fn family_analysis_matches_its_parts() {
+        let mut state = nmt();
+        let parsed = parse_state(&state);
+        let fa = analyze_family(&state, &parsed);
+        assert_eq!(fa.analyses.len(), 5);
+        assert_eq!(fa.compared, vec![0, 1, 2, 3, 4]);
+        assert_eq!(fa.options.target_error, Some(0.35));
+        let series: Vec<Series> = fa.members.iter().map(Member::series).collect();
+        let direct = compare(&series, &fa.options).unwrap();
+        assert_eq!(fa.comparison.as_ref().unwrap(), &direct);
+        for (m, a) in fa.members.iter().zip(&fa.analyses) {
+            let opts = analysis_options(&state, &m.parsed);
+            let single = analyze(&m.parsed.points, &m.parsed.held_out, &opts).unwrap();
+            assert_eq!(a.as_ref().unwrap(), &single);
+        }
+        // Hidden series stay analysed but leave the comparison.
+        let hidden = fa.members[1].name.clone();
+        state.family = Some(FamilyView {
+            hidden: vec![hidden],
+            shared: Shared::BetaG,
+        });
+        let fa = analyze_family(&state, &parsed);
+        assert_eq!(fa.compared, vec![0, 2, 3, 4]);
+        assert!(fa.members[1].hidden);
+        assert_eq!(fa.member_of(1), Some(2));
+        assert_eq!(fa.compared_names().len(), 4);
     }
 }

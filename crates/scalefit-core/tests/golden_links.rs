@@ -1,5 +1,6 @@
 //! Golden permalinks of every released format version (1: deflate; 2: deflate and an
-//! Adler-32 of the state). Links are shared and bookmarked, so these payloads must
+//! Adler-32 of the state; 3: version 2's layout, states with a family view and sweep
+//! settings). Links are shared and bookmarked, so these payloads must
 //! open to exactly these states forever: if a change to `State`, its serde attributes
 //! or the codec breaks one, the change needs a new format version (and the readers of
 //! the old ones kept), not a new golden string.
@@ -12,9 +13,11 @@
 // Tests panic on purpose when a link breaks; unwrap/expect are the point here.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use scalefit_core::family::{FamilyView, Shared};
 use scalefit_core::model::{Form, Loss, ModelChoice};
 use scalefit_core::parse::{Columns, Metric, Scale};
 use scalefit_core::permalink::{decode, encode, Anchor, LinkError, State, MAX_PAYLOAD};
+use scalefit_core::sweep::{JointLoss, RowsAs, SweepView};
 
 // Version 1 (Scalefit 0.1).
 
@@ -36,6 +39,57 @@ const PLAIN_V2: &str = "AkWMQQqAMAwE_5JzkSp68S29VBtEaBtJIgji34168LazO-wJiofCCMUh
 const FULL_V2: &str = "AlVQ24oTQRD9laZEUOyMfZ2ZDItP-hWZGHo75WRgLqGnI6sh4Hfogz4JIrLgg6ArLOz8ipdH_QRr1iWw9VLUOVDnsoeIZxEK-HNxOdQvsYzOe3a3DGUnUZexhMxyW8IEqKdSlTEX1-wd1rnx_Dmyq4_j92489-OX9fjh6oL9_PT-x9d3v958_v3tkv19-_oVO3k4-FBv46OTm-0aDPGevH8kWFky0uiAg--bXdsNUOxh8gOF4IAh9AEKyaHt19is_hOKQxX63RYKzWGDzXrV7yiJORxxSNmTznOWssfo6XeLMdSecMq4C86_IGzw5IagLQaPXYQbDULiJiDOAlZ1Pxlr-oFcQVN36ALd0YUKSU8kWtwew-G07-MQgyMTylKCAXFNAXJj0swYkelMzK2VqbQcntVnE7lYQOXa1gGXOKOXS76AU4xuVQGfieT6bgVwS6wyyyUH1_nN1MseWvqdZPMsnWupTZ4qLW2GD7TIj-WpRJGTTOc2p6WENJNKfrtSqbSxaZbPE3E4_ANMyazu";
 const PRESET_V2: &str = "AiWOSw6DMAxE7-I1RfTDJrdJg0srJTiyXbUS4u5MwKuZ8fjJKzn_nQJRR4VdPwmaVUURWIqZ4ePXpe1l4gxb5cd6eWU5SlnMEGaZYTzqzMAN_W3s6Cni5horAtCYp0NUZWslWorjJi7pDVJYqVB4jEObHrXzC6Du123bAXRRM4U";
 const EMPTY_OBJECT_V2: &str = "AquuBQABdQD5";
+
+// Version 3 (the family view): the same states, then states with `family` and `sweep`.
+
+const PLAIN_V3: &str = "A0WMQQqAMAwE_5JzkSp68S29VBtEaBtJIgji34168LazO-wJiofCCMUhc6it9975Zgi1-1IfKjgoqLzOpplEbIXMMaNx3JWenRLmHzOJGGVaDCYiFeW4wfi-gyAmy9cNEKoleQ";
+const FULL_V3: &str = "A1VQ24oTQRD9laZEUOyMfZ2ZDItP-hWZGHo75WRgLqGnI6sh4Hfogz4JIrLgg6ArLOz8ipdH_QRr1iWw9VLUOVDnsoeIZxEK-HNxOdQvsYzOe3a3DGUnUZexhMxyW8IEqKdSlTEX1-wd1rnx_Dmyq4_j92489-OX9fjh6oL9_PT-x9d3v958_v3tkv19-_oVO3k4-FBv46OTm-0aDPGevH8kWFky0uiAg--bXdsNUOxh8gOF4IAh9AEKyaHt19is_hOKQxX63RYKzWGDzXrV7yiJORxxSNmTznOWssfo6XeLMdSecMq4C86_IGzw5IagLQaPXYQbDULiJiDOAlZ1Pxlr-oFcQVN36ALd0YUKSU8kWtwew-G07-MQgyMTylKCAXFNAXJj0swYkelMzK2VqbQcntVnE7lYQOXa1gGXOKOXS76AU4xuVQGfieT6bgVwS6wyyyUH1_nN1MseWvqdZPMsnWupTZ4qLW2GD7TIj-WpRJGTTOc2p6WENJNKfrtSqbSxaZbPE3E4_ANMyazu";
+const PRESET_V3: &str = "AyWOSw6DMAxE7-I1RfTDJrdJg0srJTiyXbUS4u5MwKuZ8fjJKzn_nQJRR4VdPwmaVUURWIqZ4ePXpe1l4gxb5cd6eWU5SlnMEGaZYTzqzMAN_W3s6Cni5horAtCYp0NUZWslWorjJi7pDVJYqVB4jEObHrXzC6Du123bAXRRM4U";
+/// The JSON `{}`, as in versions 1 and 2.
+const EMPTY_OBJECT_V3: &str = "A6uuBQABdQD5";
+/// The NMT-style family with a series hidden and the floor shared too.
+const FAMILY_V3: &str = "A1WOSwrCQBBErxJ63Ur8JMKs9RQq0iZtDMxHJiMYQsBzuPEAHkFX8UIewQ4I6rKqq15XA4FPARQYl7NGg-z9ys45GziraxxxgvEw-XNScaYrm0YLm2GURnL65KYSBATDwZeZMIXlvBhVRppF0zG4_t6_-krtqkqUdoWIQL5g2RMPJwnC1rlQBU8HUOM4FhBzDmqGsCNT6hpUA_syz9mCWsLvICG9rpdz1N2ej-4Oa6nuyfdl2HKgTYEFGUPQtm8_zVJw";
+/// A family view at its defaults (`{}`: nothing hidden, `beta_g` shared).
+const FAMILY_DEFAULT_V3: &str = "A0WMwQrCMBBE_2XOQaLoJd8SkLRdayHJyu4KSum_u9WDt3kzj1lh9DIktEAiuR9jjCEeLrmffumcOwIamSyjay6xeKFjqeRcnsb7zhPVP1ZWdao8OwzMpiblgfR9hxJNngNupS31jbRC70X2EgNZuc7Ytg_anC84";
+/// Every sweep setting, with edge-case floats.
+const SWEEP_V3: &str = "A1WP3W6DMAyF38W3y5DTQGh5lklVAK9DChglRp1U9d3ndFt_chN_Ts459gWEvgU6mA2lZNaQwpw_FkuNwaoxlvw_1IXaQl7J_REYmEnSNKiFGnDSRh5CJOWwCZd3Hik-MHLOSpFPCj2zZElhhc4iomqJRq21OBNp9wKJz-X_L9_lX1tPJet2HzVAAnRYIar0M_Kaj6v2b-tA5yt17rfxRLqprdpD6w_Ounrvd842Lb053D_LMg286BgNvbtdbWCTKU45yMRLCXH4eurr9Qe6UmJS";
+
+fn family() -> State {
+    State {
+        text: "model,m,err\nDec-only,1e5,0.5\nDec-only,1e6,0.4\n6 Enc, 6 Dec,1e5,0.45\n".into(),
+        family: Some(FamilyView {
+            hidden: vec!["6 Enc, 6 Dec".into(), "\u{1F680} «ü»".into()],
+            shared: Shared::BetaGGamma,
+        }),
+        target: Some(0.35),
+        bootstrap: 200,
+        seed: 7,
+        ..State::default()
+    }
+}
+
+fn family_default() -> State {
+    State {
+        family: Some(FamilyView::default()),
+        ..plain()
+    }
+}
+
+fn sweep() -> State {
+    State {
+        text: "m,err,params\n1e5,0.5,1e6\n1e5,0.45,1e7\n1e6,0.35,1e7\n".into(),
+        sweep: Some(SweepView {
+            rows: RowsAs::Sweep,
+            loss: JointLoss::Huber,
+            huber_delta: Some(1e-3),
+            flops_per_param: Some(6.0),
+            budget: Some(f64::MAX),
+            flops_per_second: Some(5e-324),
+            utilisation: Some(0.1 + 0.2),
+        }),
+        ..State::default()
+    }
+}
 
 fn plain() -> State {
     State {
@@ -101,6 +155,17 @@ fn bits(s: &State) -> Vec<u64> {
         v.extend([a.m.to_bits(), a.error.to_bits()]);
         v.extend(a.model_size.map(f64::to_bits));
     }
+    if let Some(w) = &s.sweep {
+        for x in [
+            w.huber_delta,
+            w.flops_per_param,
+            w.budget,
+            w.flops_per_second,
+            w.utilisation,
+        ] {
+            v.extend(x.map(f64::to_bits));
+        }
+    }
     v
 }
 
@@ -115,6 +180,13 @@ fn golden_links_decode_to_their_states() {
         ("full v2", FULL_V2, full()),
         ("preset v2", PRESET_V2, preset()),
         ("empty object v2", EMPTY_OBJECT_V2, State::default()),
+        ("plain v3", PLAIN_V3, plain()),
+        ("full v3", FULL_V3, full()),
+        ("preset v3", PRESET_V3, preset()),
+        ("empty object v3", EMPTY_OBJECT_V3, State::default()),
+        ("family v3", FAMILY_V3, family()),
+        ("family default v3", FAMILY_DEFAULT_V3, family_default()),
+        ("sweep v3", SWEEP_V3, sweep()),
     ] {
         let got = decode(payload).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(got, want, "{name}");
@@ -123,17 +195,17 @@ fn golden_links_decode_to_their_states() {
         assert_eq!(decode(&encode(&want)).unwrap(), want, "{name}: re-encoded");
     }
     // The edge floats survive bit for bit (-0.0 is not 0.0, the subnormal is kept).
-    for payload in [FULL, FULL_V2] {
+    for payload in [FULL, FULL_V2, FULL_V3] {
         let f = decode(payload).unwrap();
         assert_eq!(f.fixed[1].1.to_bits(), (-0.0f64).to_bits());
         assert_eq!(f.fixed[2].1.to_bits(), 5e-324f64.to_bits());
         assert_eq!(f.target.unwrap().to_bits(), (0.1f64 + 0.2).to_bits());
     }
-    // Today's links are version 2.
+    // Today's links are version 3.
     assert!(encode(&plain()).starts_with('A') && decode(&encode(&plain())).is_ok());
     assert_eq!(
         encode(&plain()).as_bytes()[1],
-        PLAIN_V2.as_bytes()[1],
+        PLAIN_V3.as_bytes()[1],
         "version byte"
     );
 }
@@ -198,7 +270,7 @@ fn bad_links_fail_with_the_right_error() {
             format!("AE{}", &PLAIN[2..]),
             LinkError::UnknownVersion(0),
         ),
-        ("version 3", "A6uuBQA".into(), LinkError::FutureVersion(3)),
+        ("version 4", "BKuuBQA".into(), LinkError::FutureVersion(4)),
         ("version 255", "_6uuBQA".into(), LinkError::FutureVersion(255)),
         // Version 1 with nothing after it.
         ("version byte only", "AQ".into(), LinkError::Corrupt),
@@ -291,6 +363,48 @@ fn json_of_the_wrong_shape_is_a_schema_error() {
                 assert!(msg.contains(gist), "{json}: {msg}");
             }
             other => panic!("{json}: expected a schema error, got {other:?}"),
+        }
+    }
+}
+
+/// Prints the version-3 goldens (run with `--ignored --nocapture` when adding one;
+/// `EMPTY_OBJECT_V3` is the JSON `{}` by hand, as in the older versions).
+#[test]
+#[ignore]
+fn print_v3() {
+    for (name, s) in [
+        ("PLAIN_V3", plain()),
+        ("FULL_V3", full()),
+        ("PRESET_V3", preset()),
+        ("EMPTY_OBJECT_V3", State::default()),
+        ("FAMILY_V3", family()),
+        ("FAMILY_DEFAULT_V3", family_default()),
+        ("SWEEP_V3", sweep()),
+    ] {
+        println!("{name}={}", encode(&s));
+    }
+}
+
+#[test]
+fn version_3_fields_are_refused_in_older_links() {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    // The bytes of FAMILY_V3 and SWEEP_V3 relabelled as version 2 (the same layout)
+    // and as version 1 (without the checksum): refused, never opened.
+    for (v3, field) in [(FAMILY_V3, "family"), (SWEEP_V3, "sweep")] {
+        let bytes = URL_SAFE_NO_PAD.decode(v3).unwrap();
+        let mut v2 = bytes.clone();
+        v2[0] = 2;
+        let mut v1 = bytes[..bytes.len() - 4].to_vec();
+        v1[0] = 1;
+        for (version, b) in [(2, v2), (1, v1)] {
+            assert_eq!(
+                decode(&URL_SAFE_NO_PAD.encode(b)),
+                Err(LinkError::Schema(format!(
+                    "`{field}` is a version-3 field, in a version-{version} link"
+                ))),
+                "{field} v{version}"
+            );
         }
     }
 }

@@ -17,10 +17,12 @@ use base64::Engine;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use scalefit_core::analysis::{analyze_point, AnalysisOptions};
+use scalefit_core::family::{FamilyView, Shared};
 use scalefit_core::fit::{fit_form, FitOptions};
 use scalefit_core::model::{Form, Loss, ModelChoice};
 use scalefit_core::parse::{parse, Columns, Metric, ParseOptions, Parsed, Point, Scale};
 use scalefit_core::permalink::{decode, encode, Anchor, State};
+use scalefit_core::sweep::{JointLoss, RowsAs, SweepView};
 
 /// Cases of the fitter properties: a debug fit takes milliseconds.
 const FIT_CASES: u32 = if cfg!(debug_assertions) { 48 } else { 400 };
@@ -300,6 +302,45 @@ fn any_state() -> impl Strategy<Value = State> {
                 model_size,
             }),
     );
+    let family = proptest::option::of(
+        (
+            prop::collection::vec(any_text(), 0..4),
+            prop::sample::select(Shared::ALL.to_vec()),
+        )
+            .prop_map(|(hidden, shared)| FamilyView { hidden, shared }),
+    );
+    let sweep = proptest::option::of(
+        (
+            prop::sample::select(RowsAs::ALL.to_vec()),
+            prop::sample::select(JointLoss::ALL.to_vec()),
+            proptest::option::of(finite_f64()),
+            proptest::option::of(finite_f64()),
+            proptest::option::of(finite_f64()),
+            proptest::option::of(finite_f64()),
+            proptest::option::of(finite_f64()),
+        )
+            .prop_map(
+                |(
+                    rows,
+                    loss,
+                    huber_delta,
+                    flops_per_param,
+                    budget,
+                    flops_per_second,
+                    utilisation,
+                )| {
+                    SweepView {
+                        rows,
+                        loss,
+                        huber_delta,
+                        flops_per_param,
+                        budget,
+                        flops_per_second,
+                        utilisation,
+                    }
+                },
+            ),
+    );
     (
         (
             any_text(),
@@ -318,11 +359,13 @@ fn any_state() -> impl Strategy<Value = State> {
             prop::collection::vec((any_text(), finite_f64()), 0..4),
             anchor,
         ),
+        (family, sweep),
     )
         .prop_map(
             |(
                 (text, columns, group, metric, scale, model, loss),
                 (target, bootstrap, seed, preset, fixed, anchor),
+                (family, sweep),
             )| State {
                 text,
                 columns,
@@ -337,8 +380,8 @@ fn any_state() -> impl Strategy<Value = State> {
                 preset,
                 fixed,
                 anchor,
-                family: None,
-                sweep: None,
+                family,
+                sweep,
             },
         )
 }
@@ -351,6 +394,17 @@ fn float_bits(s: &State) -> Vec<u64> {
         v.push(a.m.to_bits());
         v.push(a.error.to_bits());
         v.extend(a.model_size.map(f64::to_bits));
+    }
+    if let Some(w) = &s.sweep {
+        for x in [
+            w.huber_delta,
+            w.flops_per_param,
+            w.budget,
+            w.flops_per_second,
+            w.utilisation,
+        ] {
+            v.push(x.map_or(0, f64::to_bits));
+        }
     }
     v
 }

@@ -91,6 +91,28 @@ fn replay_saved_fit_form_inputs() {
     replay("fit", harness::fit_form_case);
 }
 
+/// The `family` target: a group column's series, each analysed, and compared.
+#[test]
+fn replay_saved_family_inputs() {
+    replay("family", harness::family_case);
+    // Seed inputs: a family that compares, and text that is no family at all.
+    let mut good = vec![0x42u8];
+    good.extend(
+        (0..3)
+            .flat_map(|s| {
+                (0..6).map(move |j| {
+                    let m = 1000.0 * 2f64.powi(j);
+                    format!("s{s},{m},{}\n", (3.0 + s as f64) * m.powf(-0.3) + 0.01)
+                })
+            })
+            .collect::<String>()
+            .bytes(),
+    );
+    harness::family_case(&good);
+    harness::family_case(b"\x80a,1,2\nb,x,y\n");
+    harness::family_case(&[]);
+}
+
 /// Runs `f` on a thread with a small stack, like a browser's wasm stack (about 1 MB).
 fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     std::thread::Builder::new()
