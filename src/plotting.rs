@@ -181,6 +181,7 @@ pub fn learning_curve(a: &Analysis, metric: Metric, percent: bool) -> (LearningC
         x_label: X_LABEL.into(),
         y_label: error_label(metric, percent),
         names: Default::default(),
+        family: Vec::new(),
     };
     let hover = Hover {
         points: hover_points,
@@ -233,6 +234,7 @@ pub fn preset_curve(r: &Relative) -> (LearningCurvePlot, Hover) {
         x_label: format!("training-set size m ({})", p.unit),
         y_label: p.metric.to_string(),
         names: ["the paper's trend".into(), "your current point".into()],
+        family: Vec::new(),
     };
     let hover = Hover {
         labels: vec![format!(

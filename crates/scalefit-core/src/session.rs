@@ -153,3 +153,48 @@ pub fn relative_projection(
         model_size: model_multiplier.zip(anchor.model_size).map(|(k, s)| k * s),
     }
 }
+
+/// Every series of the state's data, each read as the single-series path reads the
+/// one it keeps (the state's parse options with that series chosen), in order of
+/// appearance. Empty without a group column.
+pub fn family_series(state: &State, parsed: &Parsed) -> Vec<crate::family::Series> {
+    let base = parse_options(state);
+    parsed
+        .groups
+        .iter()
+        .map(|g| {
+            let p = if parsed.group.as_deref() == Some(g.as_str()) {
+                parsed.clone()
+            } else {
+                parse(
+                    &state.text,
+                    &ParseOptions {
+                        group: Some(g.clone()),
+                        ..base.clone()
+                    },
+                )
+            };
+            crate::family::Series {
+                name: g.clone(),
+                m: p.sizes(),
+                y: p.errors(),
+            }
+        })
+        .collect()
+}
+
+/// Family options of a state: its form, loss, seed, target, and the shared setting
+/// of its family view (`beta_g` without one).
+pub fn family_options(state: &State, parsed: &Parsed) -> crate::family::FamilyOptions {
+    crate::family::FamilyOptions {
+        model: state.model,
+        loss: state.loss,
+        shared: state
+            .family
+            .as_ref()
+            .map_or(crate::family::Shared::BetaG, |f| f.shared),
+        bootstrap: state.bootstrap as usize,
+        seed: state.seed,
+        target_error: target(state).map(|t| t.error(parsed.percent)),
+    }
+}
