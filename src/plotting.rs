@@ -401,3 +401,58 @@ mod tests {
         assert!(model_size(&a).is_none());
     }
 }
+
+/// The learning-curve plot of a family: every shown series' points and separate fit
+/// in its own colour (a series left out of the comparison: its points only).
+pub fn family_curve(
+    f: &crate::view_model::family::Family,
+    metric: Metric,
+    percent: bool,
+) -> (LearningCurvePlot, Hover) {
+    let y_name = "error";
+    let mut hover = Hover {
+        y_name,
+        ..Hover::default()
+    };
+    let family = f
+        .shown
+        .iter()
+        .map(|&i| {
+            let s = &f.series[i];
+            let points: Vec<(f64, f64)> = s.m.iter().copied().zip(s.y.iter().copied()).collect();
+            for &(m, y) in &points {
+                hover.points.push((m, y));
+                hover
+                    .labels
+                    .push(format!("{}\nm = {}\n{y_name} = {}", s.name, num(m), num(y)));
+            }
+            let (lo, hi) = s.m.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &m| {
+                (lo.min(m), hi.max(m))
+            });
+            let curve = crate::view_model::family::separate_fit(f, i)
+                .filter(|_| lo < hi)
+                .map(|fit| {
+                    log_grid(lo, hi, GRID / 2)
+                        .into_iter()
+                        .map(|m| (m, fit.eval(m)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            scalefit_plot::SeriesCurve {
+                name: s.name.clone(),
+                color: i,
+                points,
+                curve,
+                extrapolation: Vec::new(),
+            }
+        })
+        .collect();
+    let plot = LearningCurvePlot {
+        target: f.target_error,
+        x_label: X_LABEL.into(),
+        y_label: error_label(metric, percent),
+        family,
+        ..LearningCurvePlot::default()
+    };
+    (plot, hover)
+}

@@ -28,6 +28,16 @@ pub fn Charts(ctx: Ctx) -> impl IntoView {
     };
     let learning = Memo::new(move |_| {
         let (metric, percent) = labels();
+        let from_family = ctx.family.with(|f| match f {
+            Some(Ok(f)) => {
+                let (p, h) = plotting::family_curve(f, metric, percent);
+                Some((Plot::LearningCurve(p), h))
+            }
+            _ => None,
+        });
+        if from_family.is_some() {
+            return from_family;
+        }
         let from_fit = ctx.analysis.with(|a| {
             a.as_ref().map(|a| {
                 let (p, h) = plotting::learning_curve(a, metric, percent);

@@ -112,7 +112,12 @@ pub(crate) fn draw(
         let filled = s.color < theme.series.len();
         chart.dashes_unlabelled(ext, color)?;
         chart.draw_line(line, color, &s.name)?;
-        chart.draw_points(pts, color, filled, if line.len() < 2 { &s.name } else { "" })?;
+        chart.draw_points(
+            pts,
+            color,
+            filled,
+            if line.len() < 2 { &s.name } else { "" },
+        )?;
     }
     chart.draw_border()?;
     let frame = chart.frame;
