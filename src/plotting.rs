@@ -348,60 +348,6 @@ pub fn preset_model_size(r: &Relative) -> Option<(ModelSizePlot, Hover)> {
     anchored_size(r.anchor.m, r.anchor.model_size, beta_p, r.data_size)
 }
 
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use super::*;
-    use scalefit_core::permalink::State;
-    use scalefit_core::presets::NMT_REAL_CSV;
-    use scalefit_core::session;
-
-    #[test]
-    fn grid_ends_and_spacing() {
-        let g = log_grid(10.0, 1000.0, 3);
-        assert_eq!(g.len(), 3);
-        assert!((g[1] - 100.0).abs() < 1e-9);
-        assert_eq!(log_grid(0.0, 10.0, 5), Vec::<f64>::new());
-        assert_eq!(log_grid(5.0, 5.0, 5), vec![5.0]);
-    }
-
-    #[test]
-    fn band_brackets_the_samples() {
-        let samples: Vec<Vec<f64>> = (0..101)
-            .map(|i| vec![1.0 + i as f64 / 100.0, -0.5])
-            .collect();
-        let b = band(Form::Power, &samples, &[1.0, 100.0]);
-        assert_eq!(b.len(), 2);
-        assert!((b[0].1 - 1.025).abs() < 1e-9 && (b[0].2 - 1.975).abs() < 1e-9);
-        assert!((b[1].1 - 0.1025).abs() < 1e-9);
-        assert!(band(Form::Power, &[], &[1.0]).is_empty());
-    }
-
-    #[test]
-    fn nmt_plot_has_everything() {
-        let state = State {
-            text: NMT_REAL_CSV.into(),
-            target: Some(0.5),
-            bootstrap: 40,
-            ..State::default()
-        };
-        let parsed = session::parse_state(&state);
-        let opts = session::analysis_options(&state, &parsed);
-        let a = scalefit_core::analysis::analyze(&parsed.points, &parsed.held_out, &opts).unwrap();
-        let (plot, hover) = learning_curve(&a, Metric::Error, false);
-        assert_eq!(plot.points.len(), 10);
-        assert_eq!(plot.held_out.len(), 1);
-        assert!(!plot.band.is_empty());
-        assert!(
-            !plot.extrapolation.is_empty(),
-            "held-out point lies beyond the data"
-        );
-        assert_eq!(plot.target, Some(0.5));
-        assert_eq!(hover.labels.len(), 11);
-        assert!(model_size(&a).is_none());
-    }
-}
-
 /// The learning-curve plot of a family: every shown series' points and separate fit
 /// in its own colour (a series left out of the comparison: its points only).
 pub fn family_curve(
@@ -455,4 +401,58 @@ pub fn family_curve(
         ..LearningCurvePlot::default()
     };
     (plot, hover)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use scalefit_core::permalink::State;
+    use scalefit_core::presets::NMT_REAL_CSV;
+    use scalefit_core::session;
+
+    #[test]
+    fn grid_ends_and_spacing() {
+        let g = log_grid(10.0, 1000.0, 3);
+        assert_eq!(g.len(), 3);
+        assert!((g[1] - 100.0).abs() < 1e-9);
+        assert_eq!(log_grid(0.0, 10.0, 5), Vec::<f64>::new());
+        assert_eq!(log_grid(5.0, 5.0, 5), vec![5.0]);
+    }
+
+    #[test]
+    fn band_brackets_the_samples() {
+        let samples: Vec<Vec<f64>> = (0..101)
+            .map(|i| vec![1.0 + i as f64 / 100.0, -0.5])
+            .collect();
+        let b = band(Form::Power, &samples, &[1.0, 100.0]);
+        assert_eq!(b.len(), 2);
+        assert!((b[0].1 - 1.025).abs() < 1e-9 && (b[0].2 - 1.975).abs() < 1e-9);
+        assert!((b[1].1 - 0.1025).abs() < 1e-9);
+        assert!(band(Form::Power, &[], &[1.0]).is_empty());
+    }
+
+    #[test]
+    fn nmt_plot_has_everything() {
+        let state = State {
+            text: NMT_REAL_CSV.into(),
+            target: Some(0.5),
+            bootstrap: 40,
+            ..State::default()
+        };
+        let parsed = session::parse_state(&state);
+        let opts = session::analysis_options(&state, &parsed);
+        let a = scalefit_core::analysis::analyze(&parsed.points, &parsed.held_out, &opts).unwrap();
+        let (plot, hover) = learning_curve(&a, Metric::Error, false);
+        assert_eq!(plot.points.len(), 10);
+        assert_eq!(plot.held_out.len(), 1);
+        assert!(!plot.band.is_empty());
+        assert!(
+            !plot.extrapolation.is_empty(),
+            "held-out point lies beyond the data"
+        );
+        assert_eq!(plot.target, Some(0.5));
+        assert_eq!(hover.labels.len(), 11);
+        assert!(model_size(&a).is_none());
+    }
 }
