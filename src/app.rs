@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::components::charts::Charts;
+use crate::components::family::FamilyPanel;
 use crate::components::header::Header;
 use crate::components::input::InputPanel;
 use crate::components::results::{messages_html, show_progress, FitDetails, ResultsPanel};
@@ -23,6 +24,7 @@ pub fn App(link: Option<LinkOutcome>) -> impl IntoView {
             <section id="results" class="results" aria-label="Results">
                 <ResultsPanel ctx=ctx/>
                 <Charts ctx=ctx/>
+                <FamilyPanel ctx=ctx/>
                 <FitDetails ctx=ctx/>
                 <SharePanel ctx=ctx/>
             </section>

@@ -55,6 +55,18 @@ controls! {
 }
 
 controls! {
+    /// The family view's controls (the legend's toggles name their series instead).
+    FamilyControl {
+        /// `#shared`: what the restricted fit shares.
+        Shared = "shared",
+        /// Back to one series.
+        Single = "family-single",
+        /// Every series together again.
+        All = "family-all",
+    }
+}
+
+controls! {
     /// The anchor of a paper preset's relative projection ("Your current point").
     AnchorField {
         /// Data size m.

@@ -79,6 +79,12 @@ impl Html {
         self.tag("</span>")
     }
 
+    /// Appends another HTML text (already made safe by its own construction).
+    pub fn append(&mut self, other: Html) -> &mut Html {
+        self.0.push_str(&other.0);
+        self
+    }
+
     /// The text made so far, for [`crate::dom::set_html`].
     pub fn as_str(&self) -> &str {
         &self.0

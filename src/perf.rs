@@ -9,6 +9,7 @@
 //!   (parse and fit only: no view, layout or drawing);
 //! - `scalefit:edit-to-fit` (measure): from the last edit to that redraw (includes the
 //!   150 ms debounce);
+//! - `data-family-ms` on the root element: the last family comparison's time, ms;
 //! - `scalefit:bootstrap` (measure): from the last edit to the redraw with the
 //!   bootstrap intervals.
 
@@ -70,4 +71,9 @@ pub fn learning_curve_drawn() {
     if BOOT_PENDING.with(|c| c.replace(false)) && !measure("scalefit:bootstrap", "scalefit:edit") {
         measure("scalefit:bootstrap", "scalefit:fit-start");
     }
+}
+
+/// A family comparison took `ms`.
+pub fn family_fit_done(ms: f64) {
+    crate::dom::set_root_attribute("data-family-ms", &format!("{ms:.1}"));
 }

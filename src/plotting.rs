@@ -181,6 +181,7 @@ pub fn learning_curve(a: &Analysis, metric: Metric, percent: bool) -> (LearningC
         x_label: X_LABEL.into(),
         y_label: error_label(metric, percent),
         names: Default::default(),
+        family: Vec::new(),
     };
     let hover = Hover {
         points: hover_points,
@@ -233,6 +234,7 @@ pub fn preset_curve(r: &Relative) -> (LearningCurvePlot, Hover) {
         x_label: format!("training-set size m ({})", p.unit),
         y_label: p.metric.to_string(),
         names: ["the paper's trend".into(), "your current point".into()],
+        family: Vec::new(),
     };
     let hover = Hover {
         labels: vec![format!(
@@ -344,6 +346,61 @@ fn anchored_size(
 pub fn preset_model_size(r: &Relative) -> Option<(ModelSizePlot, Hover)> {
     let beta_p = r.preset.beta_p?;
     anchored_size(r.anchor.m, r.anchor.model_size, beta_p, r.data_size)
+}
+
+/// The learning-curve plot of a family: every shown series' points and separate fit
+/// in its own colour (a series left out of the comparison: its points only).
+pub fn family_curve(
+    f: &crate::view_model::family::Family,
+    metric: Metric,
+    percent: bool,
+) -> (LearningCurvePlot, Hover) {
+    let y_name = "error";
+    let mut hover = Hover {
+        y_name,
+        ..Hover::default()
+    };
+    let family = f
+        .shown
+        .iter()
+        .map(|&i| {
+            let s = &f.series[i];
+            let points: Vec<(f64, f64)> = s.m.iter().copied().zip(s.y.iter().copied()).collect();
+            for &(m, y) in &points {
+                hover.points.push((m, y));
+                hover
+                    .labels
+                    .push(format!("{}\nm = {}\n{y_name} = {}", s.name, num(m), num(y)));
+            }
+            let (lo, hi) = s.m.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &m| {
+                (lo.min(m), hi.max(m))
+            });
+            let curve = crate::view_model::family::separate_fit(f, i)
+                .filter(|_| lo < hi)
+                .map(|fit| {
+                    log_grid(lo, hi, GRID / 2)
+                        .into_iter()
+                        .map(|m| (m, fit.eval(m)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            scalefit_plot::SeriesCurve {
+                name: s.name.clone(),
+                color: i,
+                points,
+                curve,
+                extrapolation: Vec::new(),
+            }
+        })
+        .collect();
+    let plot = LearningCurvePlot {
+        target: f.target_error,
+        x_label: X_LABEL.into(),
+        y_label: error_label(metric, percent),
+        family,
+        ..LearningCurvePlot::default()
+    };
+    (plot, hover)
 }
 
 #[cfg(test)]

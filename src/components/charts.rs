@@ -28,6 +28,16 @@ pub fn Charts(ctx: Ctx) -> impl IntoView {
     };
     let learning = Memo::new(move |_| {
         let (metric, percent) = labels();
+        let from_family = ctx.family.with(|f| match f {
+            Some(Ok(f)) => {
+                let (p, h) = plotting::family_curve(f, metric, percent);
+                Some((Plot::LearningCurve(p), h))
+            }
+            _ => None,
+        });
+        if from_family.is_some() {
+            return from_family;
+        }
         let from_fit = ctx.analysis.with(|a| {
             a.as_ref().map(|a| {
                 let (p, h) = plotting::learning_curve(a, metric, percent);
@@ -72,7 +82,9 @@ pub fn Charts(ctx: Ctx) -> impl IntoView {
                 heading_id="lc-heading"
                 title="Learning curve"
                 caption=Signal::derive(move || {
-                    if ctx.analysis.with(Option::is_some) || ctx.relative.with(Option::is_none) {
+                    if ctx.family.with(|f| matches!(f, Some(Ok(_)))) {
+                        "Log-log. Every series shown, each in its colour: its points and its own fit; the legend under the plot hides and shows series. Hover for values."
+                    } else if ctx.analysis.with(Option::is_some) || ctx.relative.with(Option::is_none) {
                         "Log-log. Filled: fitted points; hollow: held out; line: fit; band: 95% bootstrap interval; dashed: extrapolation to the target. Hover for values."
                     } else {
                         "Log-log. Line: the paper's trend; dot: your current point; dashed: the paper's exponent extrapolated from your point to the target."

@@ -3,6 +3,7 @@
 
 pub mod charts;
 pub mod data_table;
+pub mod family;
 pub mod header;
 pub mod input;
 pub mod results;

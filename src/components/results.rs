@@ -34,9 +34,13 @@ pub fn ResultsPanel(ctx: Ctx) -> impl IntoView {
     };
     let figures = Memo::new(move |_| {
         let preset = ctx.settled.with(|s| Source::of(s).paper());
+        let shared = ctx.family.with(|f| match f {
+            Some(Ok(f)) => view_model::family::shared_beta_g(f),
+            _ => None,
+        });
         ctx.analysis.with(|a| {
             ctx.relative
-                .with(|r| figures_html(a.as_ref(), r.as_ref(), preset))
+                .with(|r| figures_html(a.as_ref(), r.as_ref(), preset, shared))
         })
     });
     // The quick-start buttons name their source; one listener serves them all.
@@ -148,6 +152,7 @@ fn figures_html(
     a: Option<&Analysis>,
     r: Option<&Relative>,
     preset: Option<&scalefit_core::presets::Preset>,
+    shared_beta_g: Option<f64>,
 ) -> String {
     let mut h = Html::new();
     h.tag("<div class=\"figures\">");
@@ -156,7 +161,7 @@ fn figures_html(
         "beta-g\"",
         "β_g",
         "learning-curve exponent",
-        view_model::beta_g(a, preset),
+        shared_beta_g.map_or_else(|| view_model::beta_g(a, preset), view_model::beta_g_shared),
     );
     figure(
         &mut h,
@@ -338,7 +343,7 @@ mod tests {
 
     #[test]
     fn empty_figures_keep_their_ids() {
-        let html = figures_html(None, None, None);
+        let html = figures_html(None, None, None, None);
         for id in ["beta-g", "beta-p", "proj-data", "proj-model"] {
             assert!(html.contains(&format!("id=\"{id}\"")), "{id} in {html}");
         }

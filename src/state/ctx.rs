@@ -89,6 +89,12 @@ pub struct Ctx {
     pub parsed: Memo<Parsed>,
     /// The shown analysis: the bootstrapped one once ready, with the current target.
     pub analysis: Memo<Option<Analysis>>,
+    /// The family view: every series with their comparison (`None`: off, or data
+    /// without series; `Err(n)`: more series than the page draws together).
+    pub family: Memo<Option<Result<crate::view_model::family::Family, usize>>>,
+    /// The data (their text) for which a link of format 1 or 2, or the user, chose the
+    /// one-series view: they do not switch to the family view by themselves.
+    pub single_for: StoredValue<Option<String>>,
     /// A paper preset's relative projection.
     pub relative: Memo<Option<Relative>>,
     /// App notices (links, files, sharing, storage).

@@ -44,6 +44,9 @@ impl Ctx {
         let settled = RwSignal::new(initial.state.clone());
         let notices = RwSignal::new(notices0);
         let url_has_state = StoredValue::new(from_link);
+        let single_for = StoredValue::new(
+            (from_link && initial.state.family.is_none()).then(|| initial.state.text.clone()),
+        );
         // The state last seen by the debounce below: other workspace changes (the undo
         // buffer) do not count as edits.
         let seen = StoredValue::new(initial.state.clone());
@@ -76,6 +79,11 @@ impl Ctx {
                 let (note, changed) = outcome;
                 if changed {
                     from_link_now.try_set_value(true);
+                    if let Some(Some(text)) = ws.try_with_untracked(|w| {
+                        w.state.family.is_none().then(|| w.state.text.clone())
+                    }) {
+                        single_for.try_set_value(Some(text));
+                    }
                     notices.try_set(Vec::new());
                 }
                 if let Some(m) = note {
@@ -234,6 +242,27 @@ impl Ctx {
             Some(full.with_target(target))
         });
         let relative = Memo::new(move |_| settled.with(view_model::relative));
+        let family = Memo::new(move |_| {
+            let t0 = dom::now_ms();
+            let f = settled.with(|s| parsed.with(|p| view_model::family::family(s, p)));
+            if matches!(f, Some(Ok(_))) {
+                crate::perf::family_fit_done(dom::now_ms() - t0);
+            }
+            f
+        });
+        // Data with several series open in the family view, unless a link (of format 1
+        // or 2) or the user chose the one-series view for these very data.
+        Effect::new(move |_| {
+            let several = parsed.with(|p| p.groups.len() >= 2);
+            let (off, text) = settled.with(|s| (s.family.is_none(), s.text.clone()));
+            if several && off && single_for.with_value(|t| t.as_deref() != Some(text.as_str())) {
+                ws.update(|w| {
+                    if w.state.text == text {
+                        w.state.family = Some(Default::default());
+                    }
+                });
+            }
+        });
         let messages = Memo::new(move |_| {
             let fit_error = point.with(|p| match p {
                 Some(Err(e)) => Some(view_model::fit_error_text(e)),
@@ -272,6 +301,8 @@ impl Ctx {
             settled,
             parsed,
             analysis,
+            family,
+            single_for,
             relative,
             notices,
             messages,

@@ -54,6 +54,11 @@ pub fn beta_g(a: Option<&Analysis>, preset: Option<&Preset>) -> Figure {
     }
 }
 
+/// `#beta-g` in the family view: the exponent the shared fit gives every series.
+pub fn beta_g_shared(b: f64) -> Figure {
+    figure(exponent(b), b, "shared by the series shown".into())
+}
+
 /// `#beta-p`: the fitted model-size exponent, else the preset's, else "n/a".
 pub fn beta_p(a: Option<&Analysis>, preset: Option<&Preset>) -> Figure {
     if let Some(sf) = a.and_then(|a| a.size_fit.as_ref()) {

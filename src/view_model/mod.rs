@@ -8,13 +8,16 @@
 //! texts). The rules the CLI shares live in `scalefit_core::rules`, not here.
 
 mod comparison;
+pub mod family;
 mod figures;
 mod messages;
 mod model_card;
 mod settings;
 
 pub use comparison::{backtest, comparison_rows, regions};
-pub use figures::{beta_g, beta_p, proj_data, proj_model, relative, relative_sentence, Relative};
+pub use figures::{
+    beta_g, beta_g_shared, beta_p, proj_data, proj_model, relative, relative_sentence, Relative,
+};
 pub use messages::{fit_error_text, messages, problem_text, MessageInputs};
 pub use model_card::{formula_fitted, formula_symbolic, param_rows, summary, target_note, Part};
 pub use settings::{column_options, field_text, line_span, parse_user_number};

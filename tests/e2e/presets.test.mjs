@@ -97,6 +97,9 @@ test('nmt-real loads the real data with its Apache-2.0 attribution and fits it l
   const attribution = app.page.getByText(/Apache/).first();
   assert.ok(await attribution.isVisible().catch(() => false), 'an attribution mentioning "Apache" is visible');
   assert.match(await attribution.textContent(), /Apache License 2\.0|Apache-2\.0/);
+  // The five models open together (SPEC section 5); the CLI's single fit is of the first.
+  await app.page.locator('#family-single').click();
+  await app.page.locator('#family-all').waitFor({ state: 'visible' });
   const g = await app.readValue('beta-g');
   assertClose(g, nmtReal.params.beta_g, 1e-6, '#beta-g of nmt-real (CLI: fit --preset nmt-real)');
   const c = await app.canvasInk('learning-curve');

@@ -386,7 +386,7 @@ impl<'a> Chart<'a> {
         let style = color.stroke_width(self.theme.px(LINE_WIDTH));
         let pixels: Vec<Coord> = points.iter().map(|&p| self.at(p)).collect();
         self.c.path(&pixels, &style)?;
-        self.legend.push((label.into(), Glyph::Line(style)));
+        self.label(label, Glyph::Line(style));
         Ok(())
     }
 
@@ -403,8 +403,29 @@ impl<'a> Chart<'a> {
         let style = color.stroke_width(self.theme.px(LINE_WIDTH));
         let (dash, gap) = (self.theme.ipx(8), self.theme.ipx(5));
         self.dashes(points, dash, gap, &style)?;
-        self.legend.push((label.into(), Glyph::Dashed(style)));
+        self.label(label, Glyph::Dashed(style));
         Ok(())
+    }
+
+    /// A legend entry; an empty label is none (a series named once, by its line).
+    fn label(&mut self, label: &str, glyph: Glyph) {
+        if !label.is_empty() {
+            self.legend.push((label.into(), glyph));
+        }
+    }
+
+    /// A dashed path in `color` at the line width, without a legend entry.
+    pub fn dashes_unlabelled(
+        &mut self,
+        points: &[(f64, f64)],
+        color: RGBColor,
+    ) -> Result<(), PlotError> {
+        if points.len() < 2 {
+            return Ok(());
+        }
+        let style = color.stroke_width(self.theme.px(LINE_WIDTH));
+        let (dash, gap) = (self.theme.ipx(8), self.theme.ipx(5));
+        self.dashes(points, dash, gap, &style)
     }
 
     /// A dashed path through `points` (data units), without a legend entry.
@@ -445,7 +466,7 @@ impl<'a> Chart<'a> {
         for &p in points {
             self.c.circle(self.at(p), r, &style)?;
         }
-        self.legend.push((label.into(), Glyph::Circle(style)));
+        self.label(label, Glyph::Circle(style));
         Ok(())
     }
 
@@ -459,7 +480,7 @@ impl<'a> Chart<'a> {
     ) -> Result<(), PlotError> {
         let at = self.at(p);
         self.c.polygon(&diamond(at, size), &style)?;
-        self.legend.push((label.into(), Glyph::Diamond(style)));
+        self.label(label, Glyph::Diamond(style));
         Ok(())
     }
 

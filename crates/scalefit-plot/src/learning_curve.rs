@@ -32,6 +32,24 @@ pub struct LearningCurvePlot {
     /// Legend names of the line and of the filled markers; empty: "power-law fit" and
     /// "fitted points".
     pub names: [String; 2],
+    /// A family's series, each in its own colour (`Theme::series_color` of its index);
+    /// drawn after the single-curve elements above.
+    pub family: Vec<SeriesCurve>,
+}
+
+/// One series of a family on the learning-curve plot.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SeriesCurve {
+    /// Legend name.
+    pub name: String,
+    /// Palette index (stable while other series are hidden).
+    pub color: usize,
+    /// `(m, error)` points; filled markers.
+    pub points: Vec<(f64, f64)>,
+    /// Fitted curve samples; may be empty (a series left out of the fit).
+    pub curve: Vec<(f64, f64)>,
+    /// Dashed continuation up to the target; may be empty.
+    pub extrapolation: Vec<(f64, f64)>,
 }
 
 /// Draws the learning curve onto `root` (any plotters backend) and returns the frame for
@@ -56,7 +74,13 @@ pub(crate) fn draw(
     let held_out = clean(&plot.held_out);
     let curve = clean(&plot.curve);
     let extrapolation = clean(&plot.extrapolation);
-    let series = [&points, &held_out, &curve, &extrapolation];
+    let family: Vec<[Vec<(f64, f64)>; 3]> = plot
+        .family
+        .iter()
+        .map(|s| [clean(&s.points), clean(&s.curve), clean(&s.extrapolation)])
+        .collect();
+    let mut series = vec![&points, &held_out, &curve, &extrapolation];
+    series.extend(family.iter().flatten());
     let x = LogRange::covering(series.iter().flat_map(|s| xs(s)));
     let core_y = LogRange::covering(series.iter().flat_map(|s| ys(s)).chain(plot.target));
     let Some(axes) = Axes::new(x, band_extent(core_y, &plot.band)) else {
@@ -82,6 +106,19 @@ pub(crate) fn draw(
     chart.draw_dashed(&extrapolation, theme.extrapolation, "extrapolation")?;
     chart.draw_points(&points, theme.point, true, points_name)?;
     chart.draw_points(&held_out, theme.held_out, false, "held-out points")?;
+    for (s, [pts, line, ext]) in plot.family.iter().zip(&family) {
+        let color = theme.series_color(s.color);
+        // Past the palette's eight colours, hollow markers tell a series apart.
+        let filled = s.color < theme.series.len();
+        chart.dashes_unlabelled(ext, color)?;
+        chart.draw_line(line, color, &s.name)?;
+        chart.draw_points(
+            pts,
+            color,
+            filled,
+            if line.len() < 2 { &s.name } else { "" },
+        )?;
+    }
     chart.draw_border()?;
     let frame = chart.frame;
     let ink: Vec<_> = series.into_iter().flatten().copied().collect();

@@ -20,7 +20,7 @@ mod theme;
 use std::fmt;
 
 pub use frame::PlotFrame;
-pub use learning_curve::{draw_learning_curve, LearningCurvePlot};
+pub use learning_curve::{draw_learning_curve, LearningCurvePlot, SeriesCurve};
 pub use model_size::{draw_model_size, ModelSizePlot};
 pub use scale::format_tick;
 #[cfg(any(test, feature = "svg"))]

@@ -52,6 +52,7 @@ fn learning_curve() -> LearningCurvePlot {
         x_label: "training set size m".into(),
         y_label: "generalization error".into(),
         names: Default::default(),
+        family: Vec::new(),
     }
 }
 

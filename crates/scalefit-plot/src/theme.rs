@@ -17,6 +17,10 @@ pub struct Theme {
     pub extrapolation: RGBColor,
     pub target: RGBColor,
     pub region_shade: RGBColor,
+    /// Colours of a family's series, in order (the Okabe-Ito palette, told apart with
+    /// the common forms of colour blindness; black and yellow swapped for the
+    /// background's contrast).
+    pub series: [RGBColor; 8],
     /// Multiplies text, line, marker and margin sizes. Use the device pixel ratio when the
     /// canvas is sized in device pixels, so HiDPI plots are crisp yet not tiny.
     pub scale: f64,
@@ -35,6 +39,16 @@ impl Theme {
             extrapolation: RGBColor(124, 58, 237),
             target: RGBColor(22, 163, 74),
             region_shade: RGBColor(100, 116, 139),
+            series: [
+                RGBColor(0, 114, 178),
+                RGBColor(213, 94, 0),
+                RGBColor(0, 158, 115),
+                RGBColor(204, 121, 167),
+                RGBColor(230, 159, 0),
+                RGBColor(86, 180, 233),
+                RGBColor(0, 0, 0),
+                RGBColor(181, 166, 0),
+            ],
             scale: 1.0,
         }
     }
@@ -51,12 +65,27 @@ impl Theme {
             extrapolation: RGBColor(192, 132, 252),
             target: RGBColor(74, 222, 128),
             region_shade: RGBColor(148, 163, 184),
+            series: [
+                RGBColor(86, 180, 233),
+                RGBColor(230, 159, 0),
+                RGBColor(0, 158, 115),
+                RGBColor(204, 121, 167),
+                RGBColor(240, 228, 66),
+                RGBColor(0, 114, 178),
+                RGBColor(229, 231, 235),
+                RGBColor(213, 94, 0),
+            ],
             scale: 1.0,
         }
     }
 }
 
 impl Theme {
+    /// The colour of series `i` of a family (the palette repeats after eight).
+    pub fn series_color(&self, i: usize) -> RGBColor {
+        self.series[i % self.series.len()]
+    }
+
     /// The same theme with every size multiplied by `scale` (e.g. `devicePixelRatio`).
     pub fn scaled(self, scale: f64) -> Self {
         Self { scale, ..self }

@@ -31,7 +31,14 @@ pub fn SeriesPicker(ctx: Ctx) -> impl IntoView {
                 id=id
                 on:change=move |e| {
                     let g = event_target_value(&e);
-                    ctx.ws.update(|w| w.state.group = Some(g));
+                    // Picking one series is asking for the one-series view of it.
+                    let text = ctx.ws.with_untracked(|w| w.state.text.clone());
+                    ctx.single_for.set_value(Some(text));
+                    ctx.ws
+                        .update(|w| {
+                            w.state.group = Some(g);
+                            w.state.family = None;
+                        });
                 }
                 inner_html=html
             ></select>
