@@ -352,6 +352,35 @@ pub fn analyze_sweep_state(state: &State, parsed: &Parsed) -> Result<SweepReport
     analyze_sweep(&sweep_of(parsed)?, &sweep_options(state, parsed))
 }
 
+/// Every series of the state's data, each read as the single-series path reads the
+/// one it keeps (the state's parse options with that series chosen), in order of
+/// appearance. Empty without a group column.
+pub fn family_series(state: &State, parsed: &Parsed) -> Vec<crate::family::Series> {
+    let base = parse_options(state);
+    parsed
+        .groups
+        .iter()
+        .map(|g| {
+            let p = if parsed.group.as_deref() == Some(g.as_str()) {
+                parsed.clone()
+            } else {
+                parse(
+                    &state.text,
+                    &ParseOptions {
+                        group: Some(g.clone()),
+                        ..base.clone()
+                    },
+                )
+            };
+            crate::family::Series {
+                name: g.clone(),
+                m: p.sizes(),
+                y: p.errors(),
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -505,33 +534,4 @@ mod tests {
         assert_eq!(fa.member_of(1), Some(2));
         assert_eq!(fa.compared_names().len(), 4);
     }
-}
-
-/// Every series of the state's data, each read as the single-series path reads the
-/// one it keeps (the state's parse options with that series chosen), in order of
-/// appearance. Empty without a group column.
-pub fn family_series(state: &State, parsed: &Parsed) -> Vec<crate::family::Series> {
-    let base = parse_options(state);
-    parsed
-        .groups
-        .iter()
-        .map(|g| {
-            let p = if parsed.group.as_deref() == Some(g.as_str()) {
-                parsed.clone()
-            } else {
-                parse(
-                    &state.text,
-                    &ParseOptions {
-                        group: Some(g.clone()),
-                        ..base.clone()
-                    },
-                )
-            };
-            crate::family::Series {
-                name: g.clone(),
-                m: p.sizes(),
-                y: p.errors(),
-            }
-        })
-        .collect()
 }
