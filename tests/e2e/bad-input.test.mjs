@@ -127,7 +127,7 @@ const LINK_CASES = [
   // Cut at a multiple of 4 characters the base64 still decodes: the deflate stream ends early.
   { name: 'truncated link', hash: '#s=' + VALID.slice(0, 4 * Math.floor(VALID.length / 8)), expect: [/link/i, /truncated/i] },
   { name: 'truncated link (mid-character)', hash: '#s=' + VALID.slice(0, 4 * Math.floor(VALID.length / 8) + 1), expect: [/link/i, /truncated|damaged|corrupt/i] },
-  { name: 'future-version link', hash: '#s=' + payload(LINK_STATE, 3), expect: [/link/i, /newer|version/i] },
+  { name: 'future-version link', hash: '#s=' + payload(LINK_STATE, 4), expect: [/link/i, /newer|version/i] },
   { name: 'empty link', hash: '#s=', expect: [/link/i, /no data|empty|nothing/i] },
   {
     // One digit of the stored data changed in transit: the deflate stream still
