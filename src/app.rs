@@ -9,6 +9,7 @@ use crate::components::header::Header;
 use crate::components::input::InputPanel;
 use crate::components::results::{messages_html, show_progress, FitDetails, ResultsPanel};
 use crate::components::share::SharePanel;
+use crate::components::sweep::SweepPanel;
 use crate::state::{Ctx, LinkOutcome};
 
 /// The page. `link` is the permalink in the URL at load, already decoded (see
@@ -25,6 +26,7 @@ pub fn App(link: Option<LinkOutcome>) -> impl IntoView {
                 <ResultsPanel ctx=ctx/>
                 <Charts ctx=ctx/>
                 <FamilyPanel ctx=ctx/>
+                <SweepPanel ctx=ctx/>
                 <FitDetails ctx=ctx/>
                 <SharePanel ctx=ctx/>
             </section>

@@ -67,6 +67,26 @@ controls! {
 }
 
 controls! {
+    /// The sweep card's controls (SPEC section 6).
+    SweepControl {
+        /// How rows with a model-size column are read: best runs or a sweep.
+        Rows = "sweep-rows",
+        /// The joint law's loss.
+        Loss = "joint-loss",
+        /// The Huber loss's delta.
+        HuberDelta = "huber-delta",
+        /// `k` in `C = k N D`.
+        FlopsPerParam = "flops-per-param",
+        /// A compute budget in FLOPs.
+        Budget = "budget",
+        /// Peak FLOP/s of one accelerator.
+        FlopsPerSecond = "accel-flops",
+        /// Utilisation of that peak.
+        Utilisation = "utilisation",
+    }
+}
+
+controls! {
     /// The anchor of a paper preset's relative projection ("Your current point").
     AnchorField {
         /// Data size m.
@@ -197,6 +217,8 @@ mod tests {
         ids.extend(ModelControl::ALL.iter().map(|c| c.id()));
         ids.extend(Setting::ALL.iter().map(|c| c.id()));
         ids.extend(ShareControl::ALL.iter().map(|c| c.id()));
+        ids.extend(SweepControl::ALL.iter().map(|c| c.id()));
+        ids.extend(FamilyControl::ALL.iter().map(|c| c.id()));
         ids
     }
 

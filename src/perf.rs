@@ -11,7 +11,9 @@
 //!   150 ms debounce);
 //! - `data-family-ms` on the root element: the last family comparison's time, ms;
 //! - `scalefit:bootstrap` (measure): from the last edit to the redraw with the
-//!   bootstrap intervals.
+//!   bootstrap intervals;
+//! - `scalefit:sweep-bootstrap` (measure): from the last edit (or the recompute's
+//!   start) to the end of a sweep's joint-law bootstrap.
 
 use std::cell::Cell;
 
@@ -76,4 +78,11 @@ pub fn learning_curve_drawn() {
 /// A family comparison took `ms`.
 pub fn family_fit_done(ms: f64) {
     crate::dom::set_root_attribute("data-family-ms", &format!("{ms:.1}"));
+}
+
+/// A sweep's joint-law bootstrap finished.
+pub fn sweep_bootstrap_done() {
+    if !measure("scalefit:sweep-bootstrap", "scalefit:edit") {
+        measure("scalefit:sweep-bootstrap", "scalefit:fit-start");
+    }
 }

@@ -5,6 +5,7 @@
 //! fit bumps the generation, and a slice of an older generation stops.
 
 use std::cell::{Cell, RefCell};
+use std::ops::Range;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -37,16 +38,51 @@ pub fn next_chunk(last_size: usize, last_ms: f64) -> usize {
 /// Progress of the running bootstrap: `(done, total)`.
 pub type Progress = (usize, usize);
 
-struct Job {
+/// Work done in chunks of resamples: resample `i` depends on `i` only, so any chunking
+/// gives the same result.
+pub trait Job: 'static {
+    /// What the finished job gives.
+    type Done: 'static;
+    /// Resamples to run.
+    fn total(&self) -> usize;
+    /// Runs resamples `range` (in order, each once).
+    fn run(&mut self, range: Range<usize>);
+    /// The result, once every resample ran.
+    fn finish(self) -> Self::Done;
+}
+
+/// The bootstrap of a point fit: the learning curve's and the model-size law's
+/// resamples.
+struct AnalysisJob {
     analysis: Analysis,
-    total: usize,
-    next: usize,
-    chunk: usize,
     samples: Vec<Option<Vec<f64>>>,
     sizes: Vec<Option<[f64; 2]>>,
 }
 
-/// The bootstrap scheduler.
+impl Job for AnalysisJob {
+    type Done = Analysis;
+    fn total(&self) -> usize {
+        self.analysis.options.bootstrap
+    }
+    fn run(&mut self, range: Range<usize>) {
+        self.samples
+            .extend(self.analysis.bootstrap_chunk(range.clone()));
+        self.sizes.extend(self.analysis.size_bootstrap_chunk(range));
+    }
+    fn finish(self) -> Analysis {
+        self.analysis.with_bootstrap(self.samples, self.sizes)
+    }
+}
+
+/// A job with its place in the schedule.
+struct Running<J> {
+    job: J,
+    total: usize,
+    next: usize,
+    chunk: usize,
+}
+
+/// The bootstrap scheduler: one job at a time; starting one cancels the last.
 #[derive(Clone, Default)]
 pub struct Runner {
     generation: Rc<Cell<u64>>,
@@ -74,42 +110,55 @@ impl Runner {
         progress: impl Fn(Progress) + 'static,
         done: impl FnOnce(Analysis) + 'static,
     ) {
-        self.cancel();
-        let total = analysis.options.bootstrap;
-        if total == 0 {
-            return;
-        }
-        let job = Job {
+        let job = AnalysisJob {
             analysis,
-            total,
-            next: 0,
-            chunk: FIRST_CHUNK,
             samples: Vec::new(),
             sizes: Vec::new(),
         };
+        self.start_job(job, progress, done);
+    }
+
+    /// Cancels whatever runs and starts `job`: `progress` is called after each slice,
+    /// `done` with its result. A job of no resamples does not start.
+    pub fn start_job<J: Job>(
+        &self,
+        job: J,
+        progress: impl Fn(Progress) + 'static,
+        done: impl FnOnce(J::Done) + 'static,
+    ) {
+        self.cancel();
+        let total = job.total();
+        if total == 0 {
+            return;
+        }
+        let running = Running {
+            job,
+            total,
+            next: 0,
+            chunk: FIRST_CHUNK,
+        };
         progress((0, total));
-        let state = Rc::new(RefCell::new(Some(job)));
+        let state = Rc::new(RefCell::new(Some(running)));
         let generation = self.generation.get();
+        let done: Done<J::Done> = Rc::new(RefCell::new(Some(Box::new(done))));
         schedule(
             self.generation.clone(),
             generation,
             state,
             Rc::new(progress),
-            Rc::new(RefCell::new(Some(
-                Box::new(done) as Box<dyn FnOnce(Analysis)>
-            ))),
+            done,
         );
     }
 }
 
-type Done = Rc<RefCell<Option<Box<dyn FnOnce(Analysis)>>>>;
+type Done<T> = Rc<RefCell<Option<Box<dyn FnOnce(T)>>>>;
 
-fn schedule(
+fn schedule<J: Job>(
     current: Rc<Cell<u64>>,
     generation: u64,
-    job: Rc<RefCell<Option<Job>>>,
+    job: Rc<RefCell<Option<Running<J>>>>,
     progress: Rc<dyn Fn(Progress)>,
-    done: Done,
+    done: Done<J::Done>,
 ) {
     leptos::prelude::set_timeout(
         move || slice(current, generation, job, progress, done),
@@ -117,43 +166,40 @@ fn schedule(
     );
 }
 
-fn slice(
+fn slice<J: Job>(
     current: Rc<Cell<u64>>,
     generation: u64,
-    job_cell: Rc<RefCell<Option<Job>>>,
+    job_cell: Rc<RefCell<Option<Running<J>>>>,
     progress: Rc<dyn Fn(Progress)>,
-    done: Done,
+    done: Done<J::Done>,
 ) {
     if current.get() != generation {
         return;
     }
     let finished = {
         let mut guard = job_cell.borrow_mut();
-        let Some(job) = guard.as_mut() else { return };
+        let Some(r) = guard.as_mut() else { return };
         let start = now_ms();
-        while job.next < job.total {
-            let end = (job.next + job.chunk).min(job.total);
+        while r.next < r.total {
+            let end = (r.next + r.chunk).min(r.total);
             let t0 = now_ms();
-            job.samples
-                .extend(job.analysis.bootstrap_chunk(job.next..end));
-            job.sizes
-                .extend(job.analysis.size_bootstrap_chunk(job.next..end));
-            job.chunk = next_chunk(end - job.next, now_ms() - t0);
-            job.next = end;
+            r.job.run(r.next..end);
+            r.chunk = next_chunk(end - r.next, now_ms() - t0);
+            r.next = end;
             if now_ms() - start >= SLICE_MS {
                 break;
             }
         }
-        progress((job.next, job.total));
-        if job.next >= job.total {
+        progress((r.next, r.total));
+        if r.next >= r.total {
             guard.take()
         } else {
             None
         }
     };
     match finished {
-        Some(job) => {
-            let full = job.analysis.with_bootstrap(job.samples, job.sizes);
+        Some(r) => {
+            let full = r.job.finish();
             if let Some(f) = done.borrow_mut().take() {
                 f(full);
             }

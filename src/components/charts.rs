@@ -39,11 +39,29 @@ pub fn Charts(ctx: Ctx) -> impl IntoView {
             return from_family;
         }
         let from_fit = ctx.analysis.with(|a| {
-            a.as_ref().map(|a| {
-                let (p, h) = plotting::learning_curve(a, metric, percent);
-                (Plot::LearningCurve(p), h)
-            })
+            a.as_ref()
+                .map(|a| plotting::learning_curve(a, metric, percent))
         });
+        // A sweep: its runs behind the envelope's curve (drawn even without one).
+        let from_fit = ctx
+            .sweep
+            .with(|s| match s {
+                Some(Ok(page)) => {
+                    let (mut p, mut h) = from_fit.clone().unwrap_or_else(|| {
+                        let p = scalefit_plot::LearningCurvePlot {
+                            x_label: "training-set size m".into(),
+                            y_label: plotting::error_label(metric, percent),
+                            ..Default::default()
+                        };
+                        (p, Hover::default())
+                    });
+                    plotting::with_sweep_runs(&mut p, &mut h, page);
+                    Some((p, h))
+                }
+                _ => None,
+            })
+            .or(from_fit)
+            .map(|(p, h)| (Plot::LearningCurve(p), h));
         // Always a plot (an empty one says "No data to plot"); an `Option` like the
         // model-size plot's, so both are one memo type.
         Some(
@@ -74,6 +92,15 @@ pub fn Charts(ctx: Ctx) -> impl IntoView {
         }
         .map(|(p, h)| (Plot::ModelSize(p), h))
     });
+    let joint = Memo::new(move |_| {
+        ctx.sweep.with(|s| match s {
+            Some(Ok(page)) => {
+                let (p, h) = plotting::joint_plot(page);
+                Some((Plot::Joint(p), h))
+            }
+            _ => None,
+        })
+    });
     view! {
         <section class="card chart-card" aria-labelledby="lc-heading">
             <ChartCanvas
@@ -101,6 +128,16 @@ pub fn Charts(ctx: Ctx) -> impl IntoView {
                 title="Model size"
                 caption=Signal::stored("Best model size against training-set size, log-log; the diamond is the size projected for the target.")
                 plot=model
+            />
+        </section>
+        <section class="card chart-card" aria-labelledby="joint-heading" hidden=move || joint.with(Option::is_none)>
+            <ChartCanvas
+                ctx=ctx
+                id="joint-contours"
+                heading_id="joint-heading"
+                title="Joint law L(N, D)"
+                caption=Signal::stored("Model size N against data size D, log-log: faded dots are the runs; solid lines are iso-loss contours of the joint law (darkest: lowest loss); dashed lines are iso-FLOP lines k N D = C, one per decade; the frontier is the compute-optimal allocation; diamonds mark the budget's allocation and the least compute for the target. Hover for L(N, D) and C anywhere.")
+                plot=joint
             />
         </section>
     }
@@ -133,6 +170,7 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, plot: &Plot, dark: bool) -> Option<
     match plot {
         Plot::LearningCurve(p) => draw_learning_curve(&root, p, &theme),
         Plot::ModelSize(p) => draw_model_size(&root, p, &theme),
+        Plot::Joint(p) => scalefit_plot::draw_joint(&root, p, &theme),
     }
     .ok()
 }
@@ -146,6 +184,7 @@ fn svg_of(plot: &Plot) -> Option<String> {
     match plot {
         Plot::LearningCurve(p) => scalefit_plot::render_learning_curve_svg(p, &theme, w, h),
         Plot::ModelSize(p) => scalefit_plot::render_model_size_svg(p, &theme, w, h),
+        Plot::Joint(p) => scalefit_plot::render_joint_svg(p, &theme, w, h),
     }
     .ok()
 }

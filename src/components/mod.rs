@@ -8,3 +8,4 @@ pub mod header;
 pub mod input;
 pub mod results;
 pub mod share;
+pub mod sweep;

@@ -92,6 +92,9 @@ pub struct Ctx {
     /// The family view: every series with their comparison (`None`: off, or data
     /// without series; `Err(n)`: more series than the page draws together).
     pub family: Memo<Option<Result<crate::view_model::family::Family, usize>>>,
+    /// The sweep view: the data read as the runs of a sweep (`None`: they are not;
+    /// `Err`: why they cannot be analysed), the joint law's intervals once bootstrapped.
+    pub sweep: Memo<Option<Result<crate::view_model::sweep::SweepPage, String>>>,
     /// The data (their text) for which a link of format 1 or 2, or the user, chose the
     /// one-series view: they do not switch to the family view by themselves.
     pub single_for: StoredValue<Option<String>>,

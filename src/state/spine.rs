@@ -9,11 +9,12 @@ use scalefit_core::permalink;
 use scalefit_core::session;
 
 use crate::dom;
-use crate::runner::{Progress, Runner};
+use crate::runner::{Job, Progress, Runner};
 use crate::state::ctx::{Ctx, Notice, Origin, ThemeChoice};
 use crate::state::limits::{AUTOSAVE, DEBOUNCE, MAX_BOOTSTRAP};
 use crate::state::links::{decode_link, initial_workspace, open_link_in, LinkOutcome};
 use crate::storage;
+use crate::view_model::sweep::SweepPage;
 use crate::view_model::{self, Level, Message};
 
 /// What the point fit needs: a change here refits, a target change does not.
@@ -170,8 +171,18 @@ impl Ctx {
                     let mut options = session::analysis_options(s, p);
                     options.target_error = None;
                     options.bootstrap = options.bootstrap.min(MAX_BOOTSTRAP);
+                    // A sweep's learning curve is its envelope: the best run per data
+                    // size (none, and no fit, when no data size holds several runs).
+                    let points = if view_model::sweep::is_on(s, p) {
+                        view_model::sweep::envelope_fit_points(p)
+                    } else {
+                        p.points.clone()
+                    };
+                    if points.is_empty() {
+                        return None;
+                    }
                     Some(FitInputs {
-                        points: p.points.clone(),
+                        points,
                         held_out: p.held_out.clone(),
                         options,
                     })
@@ -242,6 +253,7 @@ impl Ctx {
             Some(full.with_target(target))
         });
         let relative = Memo::new(move |_| settled.with(view_model::relative));
+        let sweep = sweep_spine(settled, parsed);
         let family = Memo::new(move |_| {
             let t0 = dom::now_ms();
             let f = settled.with(|s| parsed.with(|p| view_model::family::family(s, p)));
@@ -302,6 +314,7 @@ impl Ctx {
             parsed,
             analysis,
             family,
+            sweep,
             single_for,
             relative,
             notices,
@@ -315,6 +328,98 @@ impl Ctx {
             dom::set_root_attribute("data-theme", if ctx.dark() { "dark" } else { "light" });
         });
         ctx
+    }
+}
+
+/// A sweep's memo: the point report at once, then the joint law's bootstrap in
+/// slices (its progress in `#joint-progress`), cancelled by the next edit.
+fn sweep_spine(
+    settled: RwSignal<scalefit_core::permalink::State>,
+    parsed: Memo<scalefit_core::parse::Parsed>,
+) -> Memo<Option<Result<SweepPage, String>>> {
+    let point = Memo::new(move |_| {
+        settled.with(|s| parsed.with(|p| view_model::sweep::sweep_page(s, p, MAX_BOOTSTRAP)))
+    });
+    let booted = StoredValue::new(None::<SweepPage>);
+    let booted_now = Trigger::new();
+    let runner = Runner::default();
+    Effect::new(move |_| {
+        let p = point.get();
+        booted.set_value(None);
+        booted_now.notify();
+        match p {
+            Some(Ok(page)) if page.options.joint.bootstrap > 0 => runner.start_job(
+                JointJob {
+                    page,
+                    samples: Vec::new(),
+                },
+                |(done, total)| {
+                    dom::set_text(
+                        "joint-progress",
+                        &format!("Intervals: {done} of {total} resamples of the runs…"),
+                    );
+                },
+                move |full| {
+                    crate::perf::sweep_bootstrap_done();
+                    booted.set_value(Some(full));
+                    booted_now.notify();
+                },
+            ),
+            _ => runner.cancel(),
+        }
+    });
+    Memo::new(move |_| {
+        let base = point.get()?;
+        booted_now.track();
+        Some(base.map(|b| {
+            booted
+                .with_value(|f| {
+                    f.as_ref()
+                        .filter(|f| f.sweep == b.sweep && f.options == b.options)
+                        .cloned()
+                })
+                .unwrap_or(b)
+        }))
+    })
+}
+
+/// The joint law's bootstrap as a runner job.
+struct JointJob {
+    page: SweepPage,
+    samples: Vec<Option<scalefit_core::sweep::JointParams>>,
+}
+
+impl Job for JointJob {
+    type Done = SweepPage;
+    fn total(&self) -> usize {
+        self.page.options.joint.bootstrap
+    }
+    fn run(&mut self, range: std::ops::Range<usize>) {
+        let p = &self.page;
+        self.samples
+            .extend(scalefit_core::sweep::joint::joint_bootstrap_samples(
+                &p.sweep,
+                &p.report.joint,
+                &p.options.joint,
+                range,
+            ));
+    }
+    fn finish(self) -> SweepPage {
+        let SweepPage {
+            sweep,
+            options,
+            report,
+            budget_error,
+            distinct,
+        } = self.page;
+        let report = report.with_joint_bootstrap(self.samples, &options);
+        SweepPage {
+            sweep,
+            options,
+            report,
+            budget_error,
+            distinct,
+        }
     }
 }
 

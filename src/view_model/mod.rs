@@ -13,6 +13,7 @@ mod figures;
 mod messages;
 mod model_card;
 mod settings;
+pub mod sweep;
 
 pub use comparison::{backtest, comparison_rows, regions};
 pub use figures::{

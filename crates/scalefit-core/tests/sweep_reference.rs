@@ -297,6 +297,41 @@ fn whole_report_on_a_sweep() {
     assert!(json["compute_optimal"].get("G").is_some());
 }
 
+/// The page fits the joint law at once and adds its bootstrap in slices: completed,
+/// its numbers are the one-shot report's, bit for bit.
+#[test]
+fn a_report_completed_in_chunks_equals_the_one_shot_report() {
+    let (sweep, _) = hestness_sweep();
+    let with = |bootstrap| SweepOptions {
+        joint: JointOptions {
+            bootstrap,
+            ..JointOptions::default()
+        },
+        compute: Some(1e20),
+        target_error: Some(0.01),
+        ..SweepOptions::default()
+    };
+    let full = analyze_sweep(&sweep, &with(40)).unwrap();
+    let point = analyze_sweep(&sweep, &with(0)).unwrap();
+    assert!(point.joint.ci95.is_none());
+    let opts = with(40);
+    let mut samples = Vec::new();
+    for range in [0..7, 7..8, 8..40] {
+        samples.extend(scalefit_core::sweep::joint::joint_bootstrap_samples(
+            &sweep,
+            &point.joint,
+            &opts.joint,
+            range,
+        ));
+    }
+    let done = point.with_joint_bootstrap(samples, &opts);
+    assert_eq!(done.joint, full.joint);
+    assert_eq!(done.target, full.target);
+    assert_eq!(done.allocation, full.allocation);
+    assert_eq!(done.compute_optimal, full.compute_optimal);
+    assert!(done.joint.ci95.is_some());
+}
+
 #[test]
 fn detection_needs_several_model_sizes_at_one_m() {
     use scalefit_core::parse::Point;

@@ -50,6 +50,9 @@ pub struct SeriesCurve {
     pub curve: Vec<(f64, f64)>,
     /// Dashed continuation up to the target; may be empty.
     pub extrapolation: Vec<(f64, f64)>,
+    /// Drawn faded, behind the single-curve elements (a sweep's runs behind their
+    /// envelope).
+    pub faded: bool,
 }
 
 /// Draws the learning curve onto `root` (any plotters backend) and returns the frame for
@@ -102,11 +105,16 @@ pub(crate) fn draw(
         chart.draw_hline(t, theme.target, &label)?;
     }
     let [line_name, points_name] = chart::names(&plot.names, ["power-law fit", "fitted points"]);
+    // Faded series go under everything else.
+    for (s, [pts, _, _]) in plot.family.iter().zip(&family).filter(|(s, _)| s.faded) {
+        let color = crate::joint::fade(theme.series_color(s.color), theme, 0.35);
+        chart.draw_points(pts, color, true, &s.name)?;
+    }
     chart.draw_line(&curve, theme.fit, line_name)?;
     chart.draw_dashed(&extrapolation, theme.extrapolation, "extrapolation")?;
     chart.draw_points(&points, theme.point, true, points_name)?;
     chart.draw_points(&held_out, theme.held_out, false, "held-out points")?;
-    for (s, [pts, line, ext]) in plot.family.iter().zip(&family) {
+    for (s, [pts, line, ext]) in plot.family.iter().zip(&family).filter(|(s, _)| !s.faded) {
         let color = theme.series_color(s.color);
         // Past the palette's eight colours, hollow markers tell a series apart.
         let filled = s.color < theme.series.len();

@@ -1,4 +1,4 @@
-//! Scalefit's plots (learning curve, model size) on log-log axes, drawn with any plotters
+//! Scalefit's plots (learning curve, model size, a sweep's joint law) on log-log axes, drawn with any plotters
 //! backend (a canvas in the web app) or written as SVG documents (feature `svg`: the app's
 //! downloads, the tests).
 //!
@@ -8,6 +8,7 @@
 mod canvas;
 mod chart;
 mod frame;
+mod joint;
 mod learning_curve;
 mod model_size;
 mod scale;
@@ -20,11 +21,12 @@ mod theme;
 use std::fmt;
 
 pub use frame::PlotFrame;
+pub use joint::{draw_joint, JointPlot};
 pub use learning_curve::{draw_learning_curve, LearningCurvePlot, SeriesCurve};
 pub use model_size::{draw_model_size, ModelSizePlot};
 pub use scale::format_tick;
 #[cfg(any(test, feature = "svg"))]
-pub use svg::{render_learning_curve_svg, render_model_size_svg};
+pub use svg::{render_joint_svg, render_learning_curve_svg, render_model_size_svg};
 pub use theme::Theme;
 
 /// Why a plot could not be drawn.

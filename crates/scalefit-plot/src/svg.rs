@@ -10,7 +10,7 @@ use plotters::style::{Color, FontStyle, FontTransform, ShapeStyle, TextStyle};
 use plotters_backend::BackendColor;
 
 use crate::canvas::{Area, Canvas, Coord, Scene};
-use crate::{learning_curve, model_size, LearningCurvePlot, ModelSizePlot};
+use crate::{joint, learning_curve, model_size, JointPlot, LearningCurvePlot, ModelSizePlot};
 use crate::{PlotError, PlotFrame, Theme};
 
 /// The learning curve as a standalone SVG document of `width`×`height` pixels.
@@ -36,6 +36,18 @@ pub fn render_model_size_svg(
     let (result, svg) = write(width, height, &|c, area| {
         model_size::draw(c, area, plot, theme)
     });
+    result.map(|_| svg)
+}
+
+/// The joint-law plot of a sweep as a standalone SVG document of `width`×`height`
+/// pixels.
+pub fn render_joint_svg(
+    plot: &JointPlot,
+    theme: &Theme,
+    width: u32,
+    height: u32,
+) -> Result<String, PlotError> {
+    let (result, svg) = write(width, height, &|c, area| joint::draw(c, area, plot, theme));
     result.map(|_| svg)
 }
 

@@ -5,7 +5,7 @@
 
 mod columns;
 mod data_box;
-mod fields;
+pub(crate) mod fields;
 mod model_card;
 mod source;
 

@@ -473,3 +473,25 @@ pub fn analyze_sweep(sweep: &Sweep, options: &SweepOptions) -> Result<SweepRepor
         warnings,
     })
 }
+
+impl SweepReport {
+    /// The report with the joint law's bootstrap added: `samples` are the refits of
+    /// resamples `0..n` (from [`joint::joint_bootstrap_samples`], in any chunking), so a
+    /// report fitted with `bootstrap = 0` and completed here equals the one
+    /// [`analyze_sweep`] returns with `bootstrap = n`, bit for bit: the joint law's
+    /// intervals, the target's intervals and the joint law's notes are redone.
+    pub fn with_joint_bootstrap(
+        mut self,
+        samples: Vec<Option<JointParams>>,
+        options: &SweepOptions,
+    ) -> SweepReport {
+        let before = self.joint.warnings();
+        self.warnings.retain(|w| !before.contains(w));
+        self.joint = self.joint.with_bootstrap(samples);
+        self.warnings.extend(self.joint.warnings());
+        self.target = options.target_error.map(|t| {
+            compute::target_compute(&self.joint, t, options.flops_per_param, options.throughput)
+        });
+        self
+    }
+}

@@ -13,6 +13,10 @@ use scalefit_plot::{LearningCurvePlot, ModelSizePlot, PlotFrame};
 use crate::format::num;
 use crate::view_model::Relative;
 
+mod sweep;
+
+pub use sweep::{joint_plot, with_sweep_runs};
+
 /// A plot ready to draw.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Plot {
@@ -20,6 +24,8 @@ pub enum Plot {
     LearningCurve(LearningCurvePlot),
     /// Model size against training-set size.
     ModelSize(ModelSizePlot),
+    /// A sweep's joint law over model size and data size.
+    Joint(scalefit_plot::JointPlot),
 }
 
 /// Samples of a curve between the data and the projection.
@@ -78,6 +84,9 @@ pub struct Hover {
     pub band: Vec<(f64, f64, f64)>,
     /// Name of the y quantity.
     pub y_name: &'static str,
+    /// A sweep's joint law and `k`, to read `L(N, D)` and the compute off under the
+    /// cursor (the joint-law plot: x is N, y is D).
+    pub joint: Option<(scalefit_core::sweep::JointParams, f64)>,
 }
 
 impl Hover {
@@ -87,7 +96,16 @@ impl Hover {
         if let Some(i) = frame.nearest(px, py, &self.points, radius) {
             return self.labels.get(i).cloned();
         }
-        let (x, _) = frame.to_data(px, py)?;
+        let (x, y) = frame.to_data(px, py)?;
+        if let Some((p, k)) = &self.joint {
+            return Some(format!(
+                "N = {}\nD = {}\nL(N, D) = {}\nC = k N D = {} FLOPs",
+                num(x),
+                num(y),
+                num(p.eval(x, y)),
+                num(k * x * y)
+            ));
+        }
         let (form, params) = self.curve.as_ref()?;
         let mut s = format!(
             "m = {}\nfit: {} = {}",
@@ -189,6 +207,7 @@ pub fn learning_curve(a: &Analysis, metric: Metric, percent: bool) -> (LearningC
         curve: Some((a.fit.form, a.fit.params.clone())),
         band,
         y_name,
+        joint: None,
     };
     (plot, hover)
 }
@@ -246,6 +265,7 @@ pub fn preset_curve(r: &Relative) -> (LearningCurvePlot, Hover) {
         curve: Some((Form::Power, params)),
         band: Vec::new(),
         y_name: "error",
+        joint: None,
     };
     (plot, hover)
 }
@@ -289,6 +309,7 @@ pub fn model_size(a: &Analysis) -> Option<(ModelSizePlot, Hover)> {
             curve: Some((Form::Power, params)),
             band,
             y_name: "model size",
+            joint: None,
         };
         return Some((plot, hover));
     }
@@ -338,6 +359,7 @@ fn anchored_size(
         curve: Some((Form::Power, params)),
         band: Vec::new(),
         y_name,
+        joint: None,
     };
     Some((plot, hover))
 }
@@ -390,6 +412,7 @@ pub fn family_curve(
                 points,
                 curve,
                 extrapolation: Vec::new(),
+                faded: false,
             }
         })
         .collect();
