@@ -8,7 +8,9 @@ use scalefit_core::analysis::Analysis;
 use scalefit_core::permalink::State;
 
 use crate::plotting::{band, log_grid};
+use crate::view_model::sweep::SweepPage;
 use crate::view_model::Relative;
+use scalefit_core::sweep::JointParams;
 
 const HEADER: &str = "kind,name,m,observed,fitted,lo95,hi95\n";
 
@@ -175,6 +177,107 @@ pub fn relative_csv(r: &Relative) -> String {
     out
 }
 
+/// `csv` (the learning curve's export, or none) followed by a sweep's rows: the
+/// envelope (`envelope-error` and `envelope-model-size`, named by how each best run
+/// was found), the joint law's parameters with intervals (`joint`), the
+/// compute-optimal exponents (`compute-optimal`), the budget's allocation
+/// (`allocation`) and the target's least compute (`target-compute`).
+pub fn sweep_csv(csv: Option<String>, page: &SweepPage) -> String {
+    let mut out = csv.unwrap_or_else(|| HEADER.into());
+    let r = &page.report;
+    for e in &r.envelope {
+        let how = match (e.interpolated, e.bracketed) {
+            (true, _) => "interpolated",
+            (false, true) => "best-run",
+            (false, false) => "unbracketed",
+        };
+        row(
+            &mut out,
+            "envelope-error",
+            how,
+            [Some(e.m), Some(e.error), None, None, None],
+        );
+        row(
+            &mut out,
+            "envelope-model-size",
+            how,
+            [Some(e.m), Some(e.best_model_size), None, None, None],
+        );
+    }
+    let j = &r.joint;
+    let ci = j.ci95.map(|c| [c.e, c.a, c.alpha, c.b, c.beta]);
+    for (i, (name, v)) in JointParams::NAMES
+        .iter()
+        .zip(j.params.to_array())
+        .enumerate()
+    {
+        let c = ci.map(|c| c[i]);
+        row(
+            &mut out,
+            "joint",
+            name,
+            [None, None, Some(v), c.map(|c| c.0), c.map(|c| c.1)],
+        );
+    }
+    row(
+        &mut out,
+        "joint",
+        "objective",
+        [None, None, Some(j.objective), None, None],
+    );
+    let co = &r.compute_optimal;
+    for (name, v) in [
+        ("a", co.a),
+        ("b", co.b),
+        ("G", co.g),
+        ("flops_per_param", co.flops_per_param),
+    ] {
+        row(
+            &mut out,
+            "compute-optimal",
+            name,
+            [None, None, Some(v), None, None],
+        );
+    }
+    if let Some(a) = &r.allocation {
+        for (name, v) in [
+            ("compute", a.compute),
+            ("model_size", a.model_size),
+            ("data_size", a.data_size),
+            ("tokens_per_param", a.tokens_per_param),
+            ("loss", a.loss),
+        ] {
+            row(
+                &mut out,
+                "allocation",
+                name,
+                [None, None, Some(v), None, None],
+            );
+        }
+    }
+    if let Some(t) = r.target.as_ref().filter(|t| t.reachable) {
+        row(
+            &mut out,
+            "target-compute",
+            "target_error",
+            [None, None, Some(t.target_error), None, None],
+        );
+        for (name, v, c) in [
+            ("compute", t.compute, t.ci95.compute),
+            ("model_size", t.model_size, t.ci95.model_size),
+            ("data_size", t.data_size, t.ci95.data_size),
+        ] {
+            row(
+                &mut out,
+                "target-compute",
+                name,
+                [None, None, v, c.map(|c| c.0), c.map(|c| c.1)],
+            );
+        }
+    }
+    out
+}
+
 /// The state as JSON (what the permalink carries, uncompressed).
 pub fn state_json(state: &State) -> String {
     serde_json::to_string(state).unwrap_or_else(|_| "{}".into())
@@ -216,5 +319,49 @@ mod tests {
         assert!(csv.contains("projection,data_size,"));
         let back: State = serde_json::from_str(&state_json(&state)).unwrap();
         assert_eq!(back, state);
+    }
+
+    #[test]
+    fn a_sweep_exports_its_envelope_joint_law_and_allocation() {
+        let mut text = String::from("data,params,loss\n");
+        for d in [1e8, 3e8, 1e9, 3e9] {
+            for n in [1e7, 3e7, 1e8, 3e8] {
+                let l: f64 = 1.8 + 400.0 * f64::powf(n, -0.34) + 410.0 * f64::powf(d, -0.28);
+                text.push_str(&format!("{d},{n},{l}\n"));
+            }
+        }
+        let state = State {
+            text,
+            bootstrap: 0,
+            target: Some(2.3),
+            sweep: Some(scalefit_core::sweep::SweepView {
+                budget: Some(1e21),
+                ..Default::default()
+            }),
+            ..State::default()
+        };
+        let parsed = session::parse_state(&state);
+        let page = crate::view_model::sweep::sweep_page(&state, &parsed, 0)
+            .unwrap()
+            .unwrap();
+        let csv = sweep_csv(None, &page);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], HEADER.trim_end());
+        assert!(lines.iter().all(|l| l.split(',').count() == 7), "{csv}");
+        assert_eq!(
+            lines
+                .iter()
+                .filter(|l| l.starts_with("envelope-error,"))
+                .count(),
+            4
+        );
+        let alpha = lines
+            .iter()
+            .find(|l| l.starts_with("joint,alpha,"))
+            .unwrap();
+        let v: f64 = alpha.split(',').nth(4).unwrap().parse().unwrap();
+        assert_eq!(v, page.report.joint.params.alpha);
+        assert!(csv.contains("allocation,tokens_per_param,"), "{csv}");
+        assert!(csv.contains("target-compute,compute,"), "{csv}");
     }
 }

@@ -76,6 +76,15 @@ pub fn SharePanel(ctx: Ctx) -> impl IntoView {
                 ctx.relative
                     .with_untracked(|r| r.as_ref().map(export::relative_csv))
             });
+        // A sweep adds its envelope, joint law and compute (or is the whole export,
+        // when no learning curve could be fitted on its envelope).
+        let csv = match ctx.sweep.with_untracked(|s| match s {
+            Some(Ok(page)) => Some(export::sweep_csv(csv.clone(), page)),
+            _ => None,
+        }) {
+            Some(with_sweep) => Some(with_sweep),
+            None => csv,
+        };
         match csv {
             Some(csv) => {
                 dom::download_text("scalefit-results.csv", "text/csv", &csv);
@@ -90,8 +99,11 @@ pub fn SharePanel(ctx: Ctx) -> impl IntoView {
         let json = ctx.ws.with_untracked(|w| export::state_json(&w.state));
         dom::download_text("scalefit-state.json", "application/json", &json);
     };
-    let has_results =
-        move || ctx.analysis.with(Option::is_some) || ctx.relative.with(Option::is_some);
+    let has_results = move || {
+        ctx.analysis.with(Option::is_some)
+            || ctx.relative.with(Option::is_some)
+            || ctx.sweep.with(|s| matches!(s, Some(Ok(_))))
+    };
     let (share_id, permalink) = (ShareControl::Share.id(), ShareControl::Permalink.id());
     view! {
         <section class="card" aria-labelledby="share-heading">

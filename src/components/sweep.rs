@@ -36,9 +36,7 @@ pub fn SweepPanel(ctx: Ctx) -> impl IntoView {
             (SweepControl::FlopsPerSecond, v.flops_per_second),
             (SweepControl::Utilisation, v.utilisation),
         ] {
-            follow(c.id(), &|t| number_field(t) == val, &|| {
-                view_model::field_text(val)
-            });
+            follow(c.id(), &|t| number_field(t) == val, &|| field_text(val));
         }
         dom::set_attr(
             SweepControl::HuberDelta.id(),
@@ -80,6 +78,15 @@ pub fn SweepPanel(ctx: Ctx) -> impl IntoView {
             <div on:input=on_input inner_html=controls_html()></div>
             <div class="slot" id="sweep-results" aria-live="polite" inner_html=results></div>
         </section>
+    }
+}
+
+/// A setting as its field shows it: large and small numbers in exponent notation
+/// (`3e20`, not 21 digits), others as Rust writes them; both read back exactly.
+fn field_text(v: Option<f64>) -> String {
+    match v {
+        Some(x) if x != 0.0 && !(1e-3..1e6).contains(&x.abs()) => format!("{x:e}"),
+        _ => view_model::field_text(v),
     }
 }
 
