@@ -13,7 +13,13 @@
 //   (d) the default 1,000-resample bootstrap of a 10,000-row paste (the data of (c), and
 //       a curve where three-region wins): paste -> intervals drawn, and the main-thread
 //       long tasks (> 50 ms) after the paste's own, i.e. how much the bootstrap's slices
-//       hold up input.
+//       hold up input;
+//   (a2) (a) with network emulation (10 Mbit/s down and up, 40 ms round trip, cold cache);
+//   (e) a 250-run sweep (25 model sizes x 10 data sizes, Besiroglu et al.'s law with 1%
+//       noise) pasted: its 1,000-resample joint-law bootstrap, paste -> intervals
+//       (`scalefit:sweep-bootstrap`), and the long tasks meanwhile;
+//   (f) the real NMT family (5 series) picked: the family comparison's time in the
+//       page (`data-family-ms`), median of 5 edits.
 //
 // The marks and measures come from src/perf.rs. Ends with one JSON line.
 //
@@ -82,6 +88,22 @@ function dataset3(n) {
   return rows.join('\n') + '\n';
 }
 
+// A 250-run sweep: 25 model sizes at each of 10 data sizes, from Besiroglu et al.'s
+// joint law with 1% multiplicative noise.
+function sweep250() {
+  const r = lcg(5);
+  const rows = ['tokens,params,loss'];
+  for (let j = 0; j < 10; j++) {
+    const d = 1e9 * 10 ** (2 * j / 9);
+    for (let i = 0; i < 25; i++) {
+      const n = 1e7 * 10 ** (3 * i / 24);
+      const l = (1.817 + 482 * n ** -0.348 + 2085 * d ** -0.366) * (1 + 0.01 * (r() - 0.5));
+      rows.push(`${d.toPrecision(6)},${n.toPrecision(6)},${l.toPrecision(6)}`);
+    }
+  }
+  return rows.join('\n') + '\n';
+}
+
 // A permalink fragment for `state` (version byte + raw deflate of the JSON, base64url).
 const link = (state) => '#s=' + Buffer.concat([Buffer.from([1]),
   zlib.deflateRawSync(Buffer.from(JSON.stringify(state)), { level: 9 })]).toString('base64url');
@@ -99,9 +121,17 @@ async function waitCount(page, name, count) {
   const all = await entries(page, name);
   return all[all.length - 1];
 }
-async function open(browser, url) {
+async function open(browser, url, throttle = false) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
+  if (throttle) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false, latency: 40, downloadThroughput: 10e6 / 8, uploadThroughput: 10e6 / 8,
+    });
+  }
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -137,6 +167,18 @@ async function main() {
         null, { timeout: TIMEOUT, polling: 10 });
       const [e] = await entries(s.page, 'scalefit:first-plot');
       firstPlot.push(e.start); // ms since navigation start (timeOrigin)
+      errors.push(...s.errors);
+      await s.context.close();
+    }
+
+    // (a2) the same over an emulated 10 Mbit/s link with a 40 ms round trip.
+    const firstPlotNet = [];
+    for (let i = 0; i < N_NAV; i++) {
+      const s = await open(browser, firstUrl, true);
+      await s.page.waitForFunction(() => performance.getEntriesByName('scalefit:first-plot').length > 0,
+        null, { timeout: TIMEOUT, polling: 10 });
+      const [e] = await entries(s.page, 'scalefit:first-plot');
+      firstPlotNet.push(e.start);
       errors.push(...s.errors);
       await s.context.close();
     }
@@ -206,10 +248,50 @@ async function main() {
       await s.context.close();
     }
 
+    // (e) a 250-run sweep: the joint law's 1,000-resample bootstrap.
+    let sweep = {};
+    {
+      const s = await open(browser, url);
+      await s.page.evaluate(() => {
+        window.__longTasks = [];
+        new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push(e.duration); })
+          .observe({ type: 'longtask' });
+      });
+      const n = (await entries(s.page, 'scalefit:sweep-bootstrap')).length;
+      await setText(s.page, sweep250(), true);
+      const done = await waitCount(s.page, 'scalefit:sweep-bootstrap', n);
+      const tasks = (await s.page.evaluate(() => window.__longTasks)).slice(1);
+      const alpha = await s.page.evaluate(() => document.getElementById('joint-alpha')?.getAttribute('data-value'));
+      if (!Number.isFinite(parseFloat(alpha))) errors.push(`(e): no alpha shown (${alpha})`);
+      sweep = { intervals_ms: r1(done.dur), long_tasks: tasks.length, longest_ms: r1(Math.max(0, ...tasks)) };
+      errors.push(...s.errors);
+      await s.context.close();
+    }
+
+    // (f) the real NMT family: the comparison's time after each edit of the target.
+    const familyMs = [];
+    {
+      const s = await open(browser, url);
+      await s.page.selectOption('#preset', 'nmt-real');
+      await s.page.waitForFunction(() => document.getElementById('family-view')?.dataset.count === '5',
+        null, { timeout: TIMEOUT });
+      for (let i = 0; i < (QUICK ? 3 : 5); i++) {
+        const before = await s.page.evaluate(() => document.documentElement.dataset.familyMs);
+        await s.page.evaluate(() => { document.documentElement.dataset.familyMs = ''; });
+        await s.page.fill('#target', String(0.3 + 0.01 * i));
+        await s.page.waitForFunction(() => document.documentElement.dataset.familyMs, null, { timeout: TIMEOUT });
+        familyMs.push(parseFloat(await s.page.evaluate(() => document.documentElement.dataset.familyMs)));
+        void before;
+      }
+      errors.push(...s.errors);
+      await s.context.close();
+    }
+
     const result = {
       date: new Date().toISOString(),
       machine: { nproc: os.cpus().length, cpu: os.cpus()[0]?.model?.trim(), chromium: browser.version() },
       first_plot_ms: { median: r1(median(firstPlot)), runs: firstPlot.map(r1) },
+      first_plot_10mbit_ms: { median: r1(median(firstPlotNet)), runs: firstPlotNet.map(r1) },
       edit_100pts: {
         fit_ms: { p50: r1(q(fit, 0.5)), p95: r1(q(fit, 0.95)), n: fit.length },
         bootstrap200_ms: { p50: r1(q(boot, 0.5)), p95: r1(q(boot, 0.95)), n: boot.length },
@@ -220,10 +302,13 @@ async function main() {
         parse_fit_ms: { median: r1(median(bigParseFit)), runs: bigParseFit.map(r1) },
       },
       bootstrap_10k: bigBoot,
+      sweep_250: sweep,
+      family_nmt_ms: { median: r1(median(familyMs)), runs: familyMs.map(r1) },
       errors,
     };
     const rows = [
       ['(a) navigation -> first plot', `median ${result.first_plot_ms.median} ms`, `n=${firstPlot.length}`],
+      ['(a2) first plot at 10 Mbit/s, 40 ms RTT', `median ${result.first_plot_10mbit_ms.median} ms`, `n=${firstPlotNet.length}, cold cache`],
       ['(b) 100 pts: parse+fit+redraw', `p50 ${result.edit_100pts.fit_ms.p50} ms`, `p95 ${result.edit_100pts.fit_ms.p95} ms`],
       ['(b) 100 pts: edit -> 200-resample intervals', `p50 ${result.edit_100pts.bootstrap200_ms.p50} ms`, `p95 ${result.edit_100pts.bootstrap200_ms.p95} ms`],
       ['(c) 10k rows: input -> fit drawn', `median ${result.paste_10k.edit_to_fit_ms.median} ms`, `n=${bigEdit.length} (a paste: no debounce)`],
@@ -231,6 +316,8 @@ async function main() {
       ['(c) 10k rows: parse+fit', `median ${result.paste_10k.parse_fit_ms.median} ms`, `n=${bigParseFit.length}`],
       ...Object.entries(bigBoot).map(([k, v]) => [`(d) 10k rows, ${k}: intervals`,
         `${v.intervals_ms} ms`, `${v.long_tasks} long tasks after the paste's, longest ${v.longest_ms} ms`]),
+      ['(e) 250-run sweep: 1,000-resample joint law', `${sweep.intervals_ms} ms`, `${sweep.long_tasks} long tasks after the paste's, longest ${sweep.longest_ms} ms`],
+      ['(f) NMT family (5 series): comparison', `median ${result.family_nmt_ms.median} ms`, `n=${familyMs.length}, point fits`],
     ];
     console.log(`machine: ${result.machine.nproc} CPUs, ${result.machine.cpu}, Chromium ${result.machine.chromium}`);
     for (const r of rows) console.log(r[0].padEnd(50) + r[1].padEnd(18) + r[2]);

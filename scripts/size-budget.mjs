@@ -7,8 +7,9 @@ import { gzipSync } from "node:zlib";
 // The budget is the goal, 250 KB (issue: performance), met since 2026-11-29
 // (BENCHMARKS.md, "Bundle size"): a change that grows the page past it fails the test.
 const GOAL = 250 * 1024;
-// Raised to 275 KB for the family view (SPEC section 5; BENCHMARKS.md accounts for it).
-const BUDGET = 275 * 1024; // bytes, gzip level 9
+// 300 KB for the page with every capability of the families-and-sweeps wave (family
+// view, sweep view, offline use; BENCHMARKS.md accounts for each KB above 247.1).
+const BUDGET = 300 * 1024; // bytes, gzip level 9
 const dir = process.argv[2] ?? "dist";
 const rows = [];
 for (const name of readdirSync(dir)) {
