@@ -286,14 +286,19 @@ impl Ctx {
                     parsed.with(|p| {
                         analysis.with(|a| {
                             relative.with(|r| {
-                                messages_html(&view_model::messages(view_model::MessageInputs {
-                                    notices: &notices,
-                                    state: s,
-                                    parsed: Some(p),
-                                    fit_error: fit_error.as_deref(),
-                                    analysis: a.as_ref(),
-                                    relative: r.as_ref(),
-                                }))
+                                sweep.with(|sw| {
+                                    messages_html(&view_model::messages(
+                                        view_model::MessageInputs {
+                                            notices: &notices,
+                                            state: s,
+                                            parsed: Some(p),
+                                            fit_error: fit_error.as_deref(),
+                                            analysis: a.as_ref(),
+                                            relative: r.as_ref(),
+                                            sweep: sw.as_ref(),
+                                        },
+                                    ))
+                                })
                             })
                         })
                     })

@@ -27,6 +27,8 @@ pub struct MessageInputs<'a> {
     pub analysis: Option<&'a Analysis>,
     /// The relative projection of a preset.
     pub relative: Option<&'a Relative>,
+    /// The sweep view, when the rows are read as a sweep.
+    pub sweep: Option<&'a Result<super::sweep::SweepPage, String>>,
 }
 
 /// At most this many row problems are repeated in `#fit-message`; all are listed
@@ -109,6 +111,21 @@ pub fn messages(i: MessageInputs<'_>) -> Vec<Message> {
     let project = target_bad.is_none();
     if let Some(t) = target_bad {
         out.push(Message::new(Level::Error, t));
+    }
+    match i.sweep {
+        Some(Err(e)) => out.push(Message::new(Level::Error, e.clone())),
+        Some(Ok(page)) => {
+            if let Some(e) = &page.budget_error {
+                out.push(Message::new(Level::Warning, e.clone()));
+            }
+            for w in &page.report.warnings {
+                out.push(Message::new(
+                    Level::Warning,
+                    sentence(&prettify(&w.message)),
+                ));
+            }
+        }
+        None => {}
     }
     if let Some(a) = i.analysis {
         for w in &a.warnings {
@@ -221,6 +238,7 @@ mod tests {
             fit_error: Some("No fit."),
             analysis: None,
             relative: None,
+            sweep: None,
         });
         assert_eq!(m[0].level, Level::Error);
         assert!(m[0].text.starts_with("Line 3: "), "{m:?}");
@@ -234,6 +252,7 @@ mod tests {
             fit_error: None,
             analysis: None,
             relative: None,
+            sweep: None,
         });
         assert_eq!(m.len(), 1);
         assert!(m[0].text.starts_with("No data yet"));
@@ -257,6 +276,7 @@ mod tests {
             fit_error: None,
             analysis: None,
             relative: None,
+            sweep: None,
         });
         assert!(m.iter().all(|x| x.level == Level::Info), "{m:?}");
         assert!(
@@ -281,6 +301,7 @@ mod tests {
             fit_error: None,
             analysis: Some(&a),
             relative: None,
+            sweep: None,
         });
         assert!(
             m.iter().any(|x| x.text.contains("cannot be reached")),
