@@ -16,9 +16,14 @@ mod state;
 mod storage;
 mod table;
 mod view_model;
+mod worker;
 mod workspace;
 
 fn main() {
+    // In a bootstrap worker (no window) the module only serves `worker::worker_run`.
+    if web_sys::window().is_none() {
+        return;
+    }
     // A link in the URL is inflated by the browser (asynchronously) before the app
     // mounts, so the first render already shows it; without one, the app mounts at once.
     if scalefit_core::permalink::payload_of(&dom::hash()).is_none() {

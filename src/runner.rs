@@ -10,6 +10,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use scalefit_core::analysis::Analysis;
+use wasm_bindgen::closure::Closure;
 
 use crate::dom::now_ms;
 
@@ -51,12 +52,44 @@ pub trait Job: 'static {
     fn finish(self) -> Self::Done;
 }
 
+/// A job the worker pool can run (`crate::worker`): which bootstrap, of which state,
+/// and how a chunk's encoded refits are taken in.
+pub trait Offload: Job {
+    /// [`crate::worker::CURVE`] or [`crate::worker::JOINT`].
+    fn kind(&self) -> u32;
+    /// The state whose point fit this job resamples, as JSON.
+    fn state(&self) -> &str;
+    /// Takes in resamples `range` from a worker's array; `false` when the array is not
+    /// this job's (another point fit, or malformed).
+    fn accept(&mut self, range: Range<usize>, out: &[f64]) -> bool;
+}
+
 /// The bootstrap of a point fit: the learning curve's and the model-size law's
 /// resamples.
 struct AnalysisJob {
     analysis: Analysis,
+    state: String,
     samples: Vec<Option<Vec<f64>>>,
     sizes: Vec<Option<[f64; 2]>>,
+}
+
+impl Offload for AnalysisJob {
+    fn kind(&self) -> u32 {
+        crate::worker::CURVE
+    }
+    fn state(&self) -> &str {
+        &self.state
+    }
+    fn accept(&mut self, _: Range<usize>, out: &[f64]) -> bool {
+        match crate::worker::decode_curve(out, &self.analysis.fit.params) {
+            Some((samples, sizes)) => {
+                self.samples.extend(samples);
+                self.sizes.extend(sizes);
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 impl Job for AnalysisJob {
@@ -82,10 +115,19 @@ struct Running<J> {
     chunk: usize,
 }
 
-/// The bootstrap scheduler: one job at a time; starting one cancels the last.
+/// The closures the worker pool calls back, kept while their job may still call.
+type PoolCallbacks = (
+    Closure<dyn FnMut(usize, usize, js_sys::Float64Array)>,
+    Closure<dyn FnMut(String)>,
+);
+
+/// The bootstrap scheduler: one job at a time; starting one cancels the last. Jobs run
+/// on the worker pool when the page has one, else (or should the pool fail) in slices
+/// on the main thread.
 #[derive(Clone, Default)]
 pub struct Runner {
     generation: Rc<Cell<u64>>,
+    callbacks: Rc<RefCell<Option<PoolCallbacks>>>,
 }
 
 impl std::fmt::Debug for Runner {
@@ -100,26 +142,140 @@ impl Runner {
     /// Cancels whatever runs.
     pub fn cancel(&self) {
         self.generation.set(self.generation.get().wrapping_add(1));
+        if self.callbacks.borrow().is_some() && pool::available() {
+            pool::cancel();
+        }
     }
 
-    /// Cancels whatever runs and starts the bootstrap of `analysis` (a point fit):
-    /// `progress` is called after each slice, `done` with the finished analysis.
+    /// Cancels whatever runs and starts the bootstrap of `analysis` (the point fit of
+    /// `state`, as JSON): `progress` is called after each chunk, `done` with the
+    /// finished analysis.
     pub fn start(
         &self,
         analysis: Analysis,
+        state: String,
         progress: impl Fn(Progress) + 'static,
         done: impl FnOnce(Analysis) + 'static,
     ) {
         let job = AnalysisJob {
             analysis,
+            state,
             samples: Vec::new(),
             sizes: Vec::new(),
         };
-        self.start_job(job, progress, done);
+        self.start_offload(job, progress, done);
     }
 
-    /// Cancels whatever runs and starts `job`: `progress` is called after each slice,
-    /// `done` with its result. A job of no resamples does not start.
+    /// Cancels whatever runs and starts `job` on the worker pool (in slices on the main
+    /// thread without one); should the pool fail or return another fit, the job goes on
+    /// in slices from where the pool stopped.
+    pub fn start_offload<J: Offload>(
+        &self,
+        job: J,
+        progress: impl Fn(Progress) + 'static,
+        done: impl FnOnce(J::Done) + 'static,
+    ) {
+        if !pool::available() {
+            return self.start_job(job, progress, done);
+        }
+        self.cancel();
+        let total = job.total();
+        if total == 0 {
+            return;
+        }
+        // Where the last bootstrap ran, for the tests and the benchmark.
+        crate::dom::set_root_attribute("data-bootstrap-on", "workers");
+        let (kind, state) = (job.kind(), job.state().to_owned());
+        let running = Running {
+            job,
+            total,
+            next: 0,
+            chunk: FIRST_CHUNK,
+        };
+        progress((0, total));
+        let cell = Rc::new(RefCell::new(Some(running)));
+        let generation = self.generation.get();
+        let current = self.generation.clone();
+        let progress: Rc<dyn Fn(Progress)> = Rc::new(progress);
+        let done: Done<J::Done> = Rc::new(RefCell::new(Some(Box::new(done))));
+        // Goes on in slices here, later (never inside the pool's callback).
+        let fallback = {
+            let (current, cell, progress, done) = (
+                current.clone(),
+                cell.clone(),
+                progress.clone(),
+                done.clone(),
+            );
+            move || {
+                if current.get() == generation {
+                    pool::disable();
+                    crate::dom::set_root_attribute("data-bootstrap-on", "main-thread");
+                    schedule(
+                        current.clone(),
+                        generation,
+                        cell.clone(),
+                        progress.clone(),
+                        done.clone(),
+                    );
+                }
+            }
+        };
+        let on_chunk = {
+            let fallback = fallback.clone();
+            move |start: usize, end: usize, out: js_sys::Float64Array| {
+                if current.get() != generation {
+                    return;
+                }
+                let (ok, next) = {
+                    let mut guard = cell.borrow_mut();
+                    let Some(r) = guard.as_mut() else { return };
+                    let ok =
+                        start == r.next && end > start && r.job.accept(start..end, &out.to_vec());
+                    if ok {
+                        r.next = end;
+                    }
+                    (ok, r.next)
+                };
+                if !ok {
+                    pool::cancel();
+                    fallback();
+                    return;
+                }
+                progress((next, total));
+                if next >= total {
+                    let (cell, done, current) = (cell.clone(), done.clone(), current.clone());
+                    leptos::prelude::set_timeout(
+                        move || {
+                            if current.get() != generation {
+                                return;
+                            }
+                            let finished = cell.borrow_mut().take();
+                            if let (Some(r), Some(f)) = (finished, done.borrow_mut().take()) {
+                                f(r.job.finish());
+                            }
+                        },
+                        Duration::ZERO,
+                    );
+                }
+            }
+        };
+        let on_fail = move |_why: String| fallback();
+        let callbacks: PoolCallbacks = (Closure::new(on_chunk), Closure::new(on_fail));
+        pool::run(
+            kind,
+            &state,
+            total,
+            crate::worker::chunk_size(total, pool::size()),
+            &callbacks.0,
+            &callbacks.1,
+        );
+        // The last job's callbacks go now: the pool was told to forget them.
+        *self.callbacks.borrow_mut() = Some(callbacks);
+    }
+
+    /// Cancels whatever runs and starts `job` in slices on the main thread: `progress`
+    /// is called after each slice, `done` with its result. A job of no resamples does
+    /// not start.
     pub fn start_job<J: Job>(
         &self,
         job: J,
@@ -131,6 +287,7 @@ impl Runner {
         if total == 0 {
             return;
         }
+        crate::dom::set_root_attribute("data-bootstrap-on", "main-thread");
         let running = Running {
             job,
             total,
@@ -205,6 +362,62 @@ fn slice<J: Job>(
             }
         }
         None => schedule(current, generation, job_cell, progress, done),
+    }
+}
+
+/// The worker pool of `src/js/pool.js`.
+mod pool {
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen(module = "/src/js/pool.js")]
+    extern "C" {
+        #[wasm_bindgen(js_name = pool_available)]
+        fn js_available() -> bool;
+        #[wasm_bindgen(js_name = pool_size)]
+        fn js_size() -> usize;
+        #[wasm_bindgen(js_name = pool_disable)]
+        fn js_disable();
+        #[wasm_bindgen(js_name = pool_cancel)]
+        fn js_cancel();
+        #[wasm_bindgen(js_name = pool_run)]
+        fn js_run(
+            kind: u32,
+            state: &str,
+            total: usize,
+            chunk: usize,
+            on_chunk: &Closure<dyn FnMut(usize, usize, js_sys::Float64Array)>,
+            on_fail: &Closure<dyn FnMut(String)>,
+        );
+    }
+
+    /// Whether the page has a pool (a browser with workers, a built page); never in
+    /// native tests.
+    pub fn available() -> bool {
+        cfg!(target_arch = "wasm32") && js_available()
+    }
+
+    pub fn size() -> usize {
+        js_size()
+    }
+
+    /// No more jobs on the pool (one failed): the page goes on in slices.
+    pub fn disable() {
+        js_disable();
+    }
+
+    pub fn cancel() {
+        js_cancel();
+    }
+
+    pub fn run(
+        kind: u32,
+        state: &str,
+        total: usize,
+        chunk: usize,
+        on_chunk: &Closure<dyn FnMut(usize, usize, js_sys::Float64Array)>,
+        on_fail: &Closure<dyn FnMut(String)>,
+    ) {
+        js_run(kind, state, total, chunk, on_chunk, on_fail);
     }
 }
 

@@ -209,6 +209,7 @@ fn figure(h: &mut Html, id: &'static str, label: &str, sub: &str, f: Figure) {
         .tag(id)
         .attr("data-value", f.value.as_deref())
         .attr("data-kind", f.kind)
+        .attr("data-ci", f.ci.as_deref())
         .el(">", &f.text, "</div>")
         .el("<div class=\"figure-note\">", &f.note, "</div></div>");
 }

@@ -7,6 +7,7 @@
 //! (`scripts/import-cycles.mjs`).
 
 mod ctx;
+pub mod inputs;
 pub mod limits;
 mod links;
 mod spine;

@@ -3,27 +3,19 @@
 //! messages, autosave, the theme, and the links pasted into the address bar.
 
 use leptos::prelude::*;
-use scalefit_core::analysis::{analyze_point, Analysis, AnalysisError, AnalysisOptions};
-use scalefit_core::parse::Point;
+use scalefit_core::analysis::{analyze_point, Analysis, AnalysisError};
 use scalefit_core::permalink;
 use scalefit_core::session;
 
 use crate::dom;
-use crate::runner::{Job, Progress, Runner};
+use crate::runner::{Job, Offload, Progress, Runner};
 use crate::state::ctx::{Ctx, Notice, Origin, ThemeChoice};
+use crate::state::inputs::{fit_inputs, FitInputs};
 use crate::state::limits::{AUTOSAVE, DEBOUNCE, MAX_BOOTSTRAP};
 use crate::state::links::{decode_link, initial_workspace, open_link_in, LinkOutcome};
 use crate::storage;
 use crate::view_model::sweep::SweepPage;
 use crate::view_model::{self, Level, Message};
-
-/// What the point fit needs: a change here refits, a target change does not.
-#[derive(Debug, Clone, PartialEq)]
-struct FitInputs {
-    points: Vec<Point>,
-    held_out: Vec<Point>,
-    options: AnalysisOptions,
-}
 
 /// The point fit: `None` without data, else the analysis or why there is none.
 type PointFit = Option<Result<Analysis, AnalysisError>>;
@@ -163,31 +155,7 @@ impl Ctx {
         // target) keeps the fit, and its bootstrap, as they are.
         let fitted_from = StoredValue::new(None::<FitInputs>);
         let point: Memo<PointFit> = Memo::new(move |prev: Option<&PointFit>| {
-            let inputs = settled.with(|s| {
-                parsed.with(|p| {
-                    if s.text.trim().is_empty() || p.points.is_empty() {
-                        return None;
-                    }
-                    let mut options = session::analysis_options(s, p);
-                    options.target_error = None;
-                    options.bootstrap = options.bootstrap.min(MAX_BOOTSTRAP);
-                    // A sweep's learning curve is its envelope: the best run per data
-                    // size (none, and no fit, when no data size holds several runs).
-                    let points = if view_model::sweep::is_on(s, p) {
-                        view_model::sweep::envelope_fit_points(p)
-                    } else {
-                        p.points.clone()
-                    };
-                    if points.is_empty() {
-                        return None;
-                    }
-                    Some(FitInputs {
-                        points,
-                        held_out: p.held_out.clone(),
-                        options,
-                    })
-                })
-            });
+            let inputs = settled.with(|s| parsed.with(|p| fit_inputs(s, p)));
             if let Some(prev) = prev {
                 if fitted_from.with_value(|f| *f == inputs) {
                     return prev.clone();
@@ -215,6 +183,7 @@ impl Ctx {
             match p {
                 Some(Ok(a)) if a.options.bootstrap > 0 => runner.start(
                     a,
+                    settled.with_untracked(crate::export::state_json),
                     move |pr| show_progress(Some(pr)),
                     move |full| {
                         crate::perf::bootstrap_done();
@@ -353,9 +322,10 @@ fn sweep_spine(
         booted.set_value(None);
         booted_now.notify();
         match p {
-            Some(Ok(page)) if page.options.joint.bootstrap > 0 => runner.start_job(
+            Some(Ok(page)) if page.options.joint.bootstrap > 0 => runner.start_offload(
                 JointJob {
                     page,
+                    state: settled.with_untracked(crate::export::state_json),
                     samples: Vec::new(),
                 },
                 |(done, total)| {
@@ -391,7 +361,27 @@ fn sweep_spine(
 /// The joint law's bootstrap as a runner job.
 struct JointJob {
     page: SweepPage,
+    /// The state, as JSON, for the worker pool.
+    state: String,
     samples: Vec<Option<scalefit_core::sweep::JointParams>>,
+}
+
+impl Offload for JointJob {
+    fn kind(&self) -> u32 {
+        crate::worker::JOINT
+    }
+    fn state(&self) -> &str {
+        &self.state
+    }
+    fn accept(&mut self, _: std::ops::Range<usize>, out: &[f64]) -> bool {
+        match crate::worker::decode_joint(out, &self.page.report.joint.params) {
+            Some(s) => {
+                self.samples.extend(s);
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 impl Job for JointJob {

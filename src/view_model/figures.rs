@@ -45,7 +45,9 @@ pub fn beta_g(a: Option<&Analysis>, preset: Option<&Preset>) -> Figure {
     if let Some(a) = a {
         let i = a.fit.form.beta_index();
         if let Some(&b) = a.fit.params.get(i) {
-            return figure(exponent(b), b, ci_note(a, i, exponent));
+            let mut f = figure(exponent(b), b, ci_note(a, i, exponent));
+            f.ci = a.ci95(i).map(|(lo, hi)| format!("{lo},{hi}"));
+            return f;
         }
     }
     match preset {

@@ -75,6 +75,8 @@ pub struct Figure {
     pub note: String,
     /// What the value is, when it could be one of several things.
     pub kind: Option<&'static str>,
+    /// The unrounded 95% interval, `lo,hi` (for tests against the CLI), when there is one.
+    pub ci: Option<String>,
 }
 
 fn figure(text: String, value: f64, note: String) -> Figure {
@@ -83,6 +85,7 @@ fn figure(text: String, value: f64, note: String) -> Figure {
         value: Some(format!("{value}")),
         note,
         kind: None,
+        ci: None,
     }
 }
 
@@ -92,6 +95,7 @@ fn blank(text: &str, note: &str) -> Figure {
         value: None,
         note: note.into(),
         kind: None,
+        ci: None,
     }
 }
 
