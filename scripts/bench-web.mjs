@@ -12,8 +12,9 @@
 //       `scalefit:parse-fit` (parse and point fit alone), median of 5;
 //   (d) the default 1,000-resample bootstrap of a 10,000-row paste (the data of (c), and
 //       a curve where three-region wins): paste -> intervals drawn, and the main-thread
-//       long tasks (> 50 ms) after the paste's own, i.e. how much the bootstrap's slices
-//       hold up input;
+//       long tasks (> 50 ms) after the paste's own, i.e. how much the bootstrap holds up
+//       input; the three-region run again with a pool of one worker, for the pool's
+//       speed-up;
 //   (a2) (a) with network emulation (10 Mbit/s down and up, 40 ms round trip, cold cache);
 //   (e) a 250-run sweep (25 model sizes x 10 data sizes, Besiroglu et al.'s law with 1%
 //       noise) pasted: its 1,000-resample joint-law bootstrap, paste -> intervals
@@ -121,8 +122,12 @@ async function waitCount(page, name, count) {
   const all = await entries(page, name);
   return all[all.length - 1];
 }
-async function open(browser, url, throttle = false) {
+async function open(browser, url, throttle = false, workers = 0) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // `workers`: the pool's size (it takes navigator.hardwareConcurrency); 0 = the machine's.
+  if (workers > 0) {
+    await context.addInitScript((n) => Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => n }), workers);
+  }
   const page = await context.newPage();
   if (throttle) {
     const cdp = await context.newCDPSession(page);
@@ -231,8 +236,10 @@ async function main() {
     // (d) the default 1,000-resample bootstrap of a 10,000-row paste: time to the
     // intervals, and the long tasks (> 50 ms, PerformanceObserver) after the paste's own.
     const bigBoot = {};
-    for (const [name, text] of [['power-floor data', big], ['three-region data', dataset3(10_000)]]) {
-      const s = await open(browser, url);
+    const runs = [['power-floor data', big, 0], ['three-region data', dataset3(10_000), 0],
+      ['three-region data, one worker', dataset3(10_000), 1]];
+    for (const [name, text, workers] of runs) {
+      const s = await open(browser, url, false, workers);
       await s.page.evaluate(() => {
         window.__longTasks = [];
         new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push(e.duration); })
@@ -242,8 +249,9 @@ async function main() {
       await setText(s.page, text, true);
       const done = await waitCount(s.page, 'scalefit:bootstrap', nB);
       const tasks = (await s.page.evaluate(() => window.__longTasks)).slice(1);
+      const on = await s.page.evaluate(() => document.documentElement.dataset.bootstrapOn);
       bigBoot[name] = { intervals_ms: r1(done.dur), long_tasks: tasks.length,
-        longest_ms: r1(Math.max(0, ...tasks)) };
+        longest_ms: r1(Math.max(0, ...tasks)), on };
       errors.push(...s.errors);
       await s.context.close();
     }
@@ -315,7 +323,8 @@ async function main() {
       ['(c) 10k rows: parse+fit+redraw', `median ${result.paste_10k.fit_ms.median} ms`, `n=${bigFit.length} (incl. the textarea's layout)`],
       ['(c) 10k rows: parse+fit', `median ${result.paste_10k.parse_fit_ms.median} ms`, `n=${bigParseFit.length}`],
       ...Object.entries(bigBoot).map(([k, v]) => [`(d) 10k rows, ${k}: intervals`,
-        `${v.intervals_ms} ms`, `${v.long_tasks} long tasks after the paste's, longest ${v.longest_ms} ms`]),
+        `${v.intervals_ms} ms`, `${v.long_tasks} long tasks after the paste's, longest ${v.longest_ms} ms (${v.on})`]),
+      ['(d) worker pool over one worker, three-region', `${r1(bigBoot['three-region data, one worker'].intervals_ms / bigBoot['three-region data'].intervals_ms * 100) / 100}x`, `${os.cpus().length} CPUs`],
       ['(e) 250-run sweep: 1,000-resample joint law', `${sweep.intervals_ms} ms`, `${sweep.long_tasks} long tasks after the paste's, longest ${sweep.longest_ms} ms`],
       ['(f) NMT family (5 series): comparison', `median ${result.family_nmt_ms.median} ms`, `n=${familyMs.length}, point fits`],
     ];
