@@ -324,7 +324,7 @@ async function main() {
       ['(c) 10k rows: parse+fit', `median ${result.paste_10k.parse_fit_ms.median} ms`, `n=${bigParseFit.length}`],
       ...Object.entries(bigBoot).map(([k, v]) => [`(d) 10k rows, ${k}: intervals`,
         `${v.intervals_ms} ms`, `${v.long_tasks} long tasks after the paste's, longest ${v.longest_ms} ms (${v.on})`]),
-      ['(d) worker pool over one worker, three-region', `${r1(bigBoot['three-region data, one worker'].intervals_ms / bigBoot['three-region data'].intervals_ms * 100) / 100}x`, `${os.cpus().length} CPUs`],
+      ['(d) worker pool over one worker, three-region', `${(bigBoot['three-region data, one worker'].intervals_ms / bigBoot['three-region data'].intervals_ms).toFixed(2)}x`, `${os.cpus().length} CPUs`],
       ['(e) 250-run sweep: 1,000-resample joint law', `${sweep.intervals_ms} ms`, `${sweep.long_tasks} long tasks after the paste's, longest ${sweep.longest_ms} ms`],
       ['(f) NMT family (5 series): comparison', `median ${result.family_nmt_ms.median} ms`, `n=${familyMs.length}, point fits`],
     ];
