@@ -56,18 +56,10 @@ fn range(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
         })
 }
 
-/// The contour `L(N, D) = level` over `ns`: `D = (B / (level - E - A N^-alpha))^(1/beta)`
-/// where that is positive.
+/// The contour `L(N, D) = level` over `ns` (the core solves the law for D).
 fn contour(p: &JointParams, level: f64, ns: &[f64]) -> Vec<(f64, f64)> {
-    if !(p.b > 0.0 && p.beta > 0.0) {
-        return Vec::new();
-    }
     ns.iter()
-        .filter_map(|&n| {
-            let rest = level - p.e - p.a * n.powf(-p.alpha);
-            let d = (p.b / rest).powf(1.0 / p.beta);
-            (rest > 0.0 && d.is_finite() && d > 0.0).then_some((n, d))
-        })
+        .filter_map(|&n| p.data_size_at(n, level).map(|d| (n, d)))
         .collect()
 }
 

@@ -129,6 +129,19 @@ impl JointParams {
         self.e + self.a * n.powf(-self.alpha) + self.b * d.powf(-self.beta)
     }
 
+    /// The data size at which the law at model size `n` equals `loss`:
+    /// `D = (B / (loss - E - A n^-alpha))^(1/beta)`, `None` where no positive finite
+    /// `D` reaches it (the loss at or below the large-data limit at `n`). An iso-loss
+    /// contour is this over a range of `n`.
+    pub fn data_size_at(&self, n: f64, loss: f64) -> Option<f64> {
+        if !(self.b > 0.0 && self.beta > 0.0) {
+            return None;
+        }
+        let rest = loss - self.e - self.a * n.powf(-self.alpha);
+        let d = (self.b / rest).powf(1.0 / self.beta);
+        (rest > 0.0 && d.is_finite() && d > 0.0).then_some(d)
+    }
+
     /// `[E, A, alpha, B, beta]`.
     pub fn to_array(self) -> [f64; 5] {
         [self.e, self.a, self.alpha, self.b, self.beta]
