@@ -147,11 +147,17 @@ pub fn family_members(state: &State, parsed: &Parsed) -> Vec<Member> {
         .groups
         .iter()
         .map(|g| {
-            let mut opts = parse_options(state);
-            opts.group = Some(g.clone());
+            // The state's own parse already is this series' when it selects it.
+            let parsed = if parsed.group.as_deref() == Some(g.as_str()) {
+                parsed.clone()
+            } else {
+                let mut opts = parse_options(state);
+                opts.group = Some(g.clone());
+                parse(&state.text, &opts)
+            };
             Member {
                 name: g.clone(),
-                parsed: parse(&state.text, &opts),
+                parsed,
                 hidden: hidden.contains(g),
             }
         })
@@ -356,28 +362,9 @@ pub fn analyze_sweep_state(state: &State, parsed: &Parsed) -> Result<SweepReport
 /// one it keeps (the state's parse options with that series chosen), in order of
 /// appearance. Empty without a group column.
 pub fn family_series(state: &State, parsed: &Parsed) -> Vec<crate::family::Series> {
-    let base = parse_options(state);
-    parsed
-        .groups
+    family_members(state, parsed)
         .iter()
-        .map(|g| {
-            let p = if parsed.group.as_deref() == Some(g.as_str()) {
-                parsed.clone()
-            } else {
-                parse(
-                    &state.text,
-                    &ParseOptions {
-                        group: Some(g.clone()),
-                        ..base.clone()
-                    },
-                )
-            };
-            crate::family::Series {
-                name: g.clone(),
-                m: p.sizes(),
-                y: p.errors(),
-            }
-        })
+        .map(Member::series)
         .collect()
 }
 
