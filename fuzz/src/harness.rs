@@ -116,14 +116,20 @@ pub fn permalink_case(data: &[u8]) {
         check_payload("");
         return;
     };
-    match mode % 3 {
+    match mode % 4 {
         0 => check_payload(&String::from_utf8_lossy(rest)),
         1 => check_payload(&URL_SAFE_NO_PAD.encode(rest)),
-        _ => {
+        2 => {
             // Version 1 (no checksum) reaches the JSON reader that version 2 shares.
             let mut bytes = vec![1u8];
             bytes.extend(miniz_oxide::deflate::compress_to_vec(rest, 6));
             check_payload(&URL_SAFE_NO_PAD.encode(bytes));
+        }
+        _ => {
+            // The current version with a valid checksum: the JSON reader with the
+            // family view and the sweep settings (which older versions refuse).
+            let deflated = miniz_oxide::deflate::compress_to_vec(rest, 6);
+            check_payload(&scalefit_core::permalink::payload(rest, &deflated));
         }
     }
 }
@@ -151,6 +157,17 @@ pub fn assert_same_state(a: &State, b: &State) {
             v.push(an.m.to_bits());
             v.push(an.error.to_bits());
             v.extend(an.model_size.map(f64::to_bits));
+        }
+        if let Some(w) = &s.sweep {
+            for x in [
+                w.huber_delta,
+                w.flops_per_param,
+                w.budget,
+                w.flops_per_second,
+                w.utilisation,
+            ] {
+                v.push(x.map_or(0, |x| x.to_bits() ^ 1));
+            }
         }
         v
     };

@@ -59,6 +59,17 @@ fn replay_saved_parse_inputs() {
 #[test]
 fn replay_saved_permalink_inputs() {
     replay("permalink", harness::permalink_case);
+    // Mode 3 reaches the current version's reader, family view and sweep settings
+    // included (the seeds under `fuzz/corpus/permalink/seed-v3-*` start there).
+    let json = br#"{"text":"x","family":{"hidden":["b"]},"sweep":{"rows":"sweep","budget":1e21}}"#;
+    let deflated = miniz_oxide::deflate::compress_to_vec(json, 6);
+    let state =
+        scalefit_core::permalink::decode(&scalefit_core::permalink::payload(json, &deflated))
+            .expect("a version-3 link with a family view and sweep settings decodes");
+    assert_eq!(state.sweep.and_then(|s| s.budget), Some(1e21));
+    let mut input = vec![3u8];
+    input.extend_from_slice(json);
+    harness::permalink_case(&input);
 }
 
 #[test]
