@@ -211,3 +211,18 @@ test('bad sweep inputs: a message each, and nothing typed is lost', async (t) =>
   assert.equal(await app.page.locator('#huber-delta').inputValue(), '0');
   assert.equal(await app.text(), CHIN, 'the data are untouched');
 });
+
+test('phone layout: the sweep card and the joint-law plot fit the screen', async (t) => {
+  const app = await env.open(t, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await app.paste(CHIN);
+  await waitSweep(app);
+  await app.fill('#budget', '1e21');
+  const overflow = await app.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `no sideways scrolling (${overflow}px)`);
+  for (const id of ['#sweep', 'canvas#joint-contours']) {
+    const box = await app.page.locator(id).boundingBox();
+    assert.ok(box && box.width <= 390, `${id} fits (${JSON.stringify(box)})`);
+  }
+  await app.page.locator('#sweep').scrollIntoViewIfNeeded();
+  await app.screenshot('phone-sweep');
+});
