@@ -110,7 +110,7 @@ pub fn Charts(ctx: Ctx) -> impl IntoView {
                 title="Learning curve"
                 caption=Signal::derive(move || {
                     if ctx.family.with(|f| matches!(f, Some(Ok(_)))) {
-                        "Log-log. Every series shown, each in its colour: its points and its own fit; the legend under the plot hides and shows series. Hover for values."
+                        "Log-log. Every series shown, each in its colour: its points, its own fit and, dashed, that fit extrapolated to the target; the legend under the plot hides and shows series. Hover for values."
                     } else if ctx.analysis.with(Option::is_some) || ctx.relative.with(Option::is_none) {
                         "Log-log. Filled: fitted points; hollow: held out; line: fit; band: 95% bootstrap interval; dashed: extrapolation to the target. Hover for values."
                     } else {

@@ -397,12 +397,26 @@ pub fn family_curve(
             let (lo, hi) = s.m.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &m| {
                 (lo.min(m), hi.max(m))
             });
-            let curve = crate::view_model::family::separate_fit(f, i)
-                .filter(|_| lo < hi)
+            let fit = crate::view_model::family::separate_fit(f, i).filter(|_| lo < hi);
+            let curve = fit
                 .map(|fit| {
                     log_grid(lo, hi, GRID / 2)
                         .into_iter()
                         .map(|m| (m, fit.eval(m)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            // Dashed on to where the series' own fit reaches the target, as far as the
+            // single curve's extrapolation goes.
+            let extrapolation = fit
+                .zip(f.target_error)
+                .and_then(|(fit, t)| fit.form.solve_m(&fit.params, t))
+                .filter(|m| m.is_finite() && *m > hi)
+                .map(|m_star| {
+                    let end = m_star.min(hi * 10f64.powf(MAX_DECADES));
+                    log_grid(hi, end, GRID / 2)
+                        .into_iter()
+                        .map(|m| (m, fit.map_or(f64::NAN, |fit| fit.eval(m))))
                         .collect()
                 })
                 .unwrap_or_default();
@@ -411,7 +425,7 @@ pub fn family_curve(
                 color: i,
                 points,
                 curve,
-                extrapolation: Vec::new(),
+                extrapolation,
                 faded: false,
             }
         })
@@ -477,5 +491,36 @@ mod tests {
         assert_eq!(plot.target, Some(0.5));
         assert_eq!(hover.labels.len(), 11);
         assert!(model_size(&a).is_none());
+    }
+
+    #[test]
+    fn each_series_of_a_family_is_extrapolated_to_the_target() {
+        let state = State {
+            text: NMT_REAL_CSV.into(),
+            target: Some(0.3),
+            family: Some(Default::default()),
+            ..State::default()
+        };
+        let parsed = session::parse_state(&state);
+        let f = crate::view_model::family::family(&state, &parsed)
+            .unwrap()
+            .unwrap();
+        let (plot, _) = family_curve(&f, Metric::Error, false);
+        assert_eq!(plot.family.len(), 5);
+        for s in &plot.family {
+            let last_m = s.points.iter().map(|p| p.0).fold(0.0, f64::max);
+            if let Some(&(m, e)) = s.extrapolation.last() {
+                assert!(m > last_m, "{}: beyond the data", s.name);
+                assert!(
+                    (e - 0.3).abs() < 1e-6 || m >= last_m * 1e6 * 0.999,
+                    "{}: ends at the target ({e})",
+                    s.name
+                );
+            }
+        }
+        assert!(
+            plot.family.iter().any(|s| !s.extrapolation.is_empty()),
+            "some series reach the target beyond their data"
+        );
     }
 }
