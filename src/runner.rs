@@ -178,22 +178,10 @@ impl Runner {
         if !pool::available() {
             return self.start_job(job, progress, done);
         }
-        self.cancel();
-        let total = job.total();
-        if total == 0 {
+        let (kind, state, total) = (job.kind(), job.state().to_owned(), job.total());
+        let Some(cell) = self.begin(job, &progress, "workers") else {
             return;
-        }
-        // Where the last bootstrap ran, for the tests and the benchmark.
-        crate::dom::set_root_attribute("data-bootstrap-on", "workers");
-        let (kind, state) = (job.kind(), job.state().to_owned());
-        let running = Running {
-            job,
-            total,
-            next: 0,
-            chunk: FIRST_CHUNK,
         };
-        progress((0, total));
-        let cell = Rc::new(RefCell::new(Some(running)));
         let generation = self.generation.get();
         let current = self.generation.clone();
         let progress: Rc<dyn Fn(Progress)> = Rc::new(progress);
@@ -273,6 +261,31 @@ impl Runner {
         *self.callbacks.borrow_mut() = Some(callbacks);
     }
 
+    /// Cancels whatever runs and sets `job` up at its first resample, reporting
+    /// progress 0 and where it runs (`data-bootstrap-on`, for the tests and the
+    /// benchmark); `None` for a job of no resamples.
+    #[allow(clippy::type_complexity)]
+    fn begin<J: Job>(
+        &self,
+        job: J,
+        progress: &dyn Fn(Progress),
+        on: &str,
+    ) -> Option<Rc<RefCell<Option<Running<J>>>>> {
+        self.cancel();
+        let total = job.total();
+        if total == 0 {
+            return None;
+        }
+        crate::dom::set_root_attribute("data-bootstrap-on", on);
+        progress((0, total));
+        Some(Rc::new(RefCell::new(Some(Running {
+            job,
+            total,
+            next: 0,
+            chunk: FIRST_CHUNK,
+        }))))
+    }
+
     /// Cancels whatever runs and starts `job` in slices on the main thread: `progress`
     /// is called after each slice, `done` with its result. A job of no resamples does
     /// not start.
@@ -282,20 +295,9 @@ impl Runner {
         progress: impl Fn(Progress) + 'static,
         done: impl FnOnce(J::Done) + 'static,
     ) {
-        self.cancel();
-        let total = job.total();
-        if total == 0 {
+        let Some(state) = self.begin(job, &progress, "main-thread") else {
             return;
-        }
-        crate::dom::set_root_attribute("data-bootstrap-on", "main-thread");
-        let running = Running {
-            job,
-            total,
-            next: 0,
-            chunk: FIRST_CHUNK,
         };
-        progress((0, total));
-        let state = Rc::new(RefCell::new(Some(running)));
         let generation = self.generation.get();
         let done: Done<J::Done> = Rc::new(RefCell::new(Some(Box::new(done))));
         schedule(

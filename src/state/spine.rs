@@ -16,6 +16,7 @@ use crate::state::links::{decode_link, initial_workspace, open_link_in, LinkOutc
 use crate::storage;
 use crate::view_model::sweep::SweepPage;
 use crate::view_model::{self, Level, Message};
+use scalefit_core::sweep::{JointOptions, JointParams, Sweep};
 
 /// The point fit: `None` without data, else the analysis or why there is none.
 type PointFit = Option<Result<Analysis, AnalysisError>>;
@@ -305,8 +306,23 @@ impl Ctx {
     }
 }
 
+/// What a sweep's joint-law bootstrap depends on: the runs, the joint options (loss,
+/// delta, count, seed) and the point fit they give. The target, the budget, `k` and
+/// the throughput only change what is read off the refits.
+type JointKey = (Sweep, JointOptions, JointParams);
+
+fn joint_key(page: &SweepPage) -> JointKey {
+    (
+        page.sweep.clone(),
+        page.options.joint,
+        page.report.joint.params,
+    )
+}
+
 /// A sweep's memo: the point report at once, then the joint law's bootstrap in
-/// slices (its progress in `#joint-progress`), cancelled by the next edit.
+/// slices (its progress in `#joint-progress`). A change of the runs or the joint
+/// options restarts the bootstrap; a new target, budget, `k` or throughput reuses its
+/// refits.
 fn sweep_spine(
     settled: RwSignal<scalefit_core::permalink::State>,
     parsed: Memo<scalefit_core::parse::Parsed>,
@@ -314,15 +330,23 @@ fn sweep_spine(
     let point = Memo::new(move |_| {
         settled.with(|s| parsed.with(|p| view_model::sweep::sweep_page(s, p, MAX_BOOTSTRAP)))
     });
-    let booted = StoredValue::new(None::<SweepPage>);
+    let booted = StoredValue::new(None::<(JointKey, Vec<Option<JointParams>>)>);
     let booted_now = Trigger::new();
     let runner = Runner::default();
+    // The key of the bootstrap last started: an edit that keeps it keeps the run.
+    let started = StoredValue::new(None::<JointKey>);
     Effect::new(move |_| {
-        let p = point.get();
+        let page = point.get().and_then(Result::ok);
+        let k = page.as_ref().map(joint_key);
+        if started.with_value(|s| *s == k) {
+            return;
+        }
+        started.set_value(k);
         booted.set_value(None);
         booted_now.notify();
-        match p {
-            Some(Ok(page)) if page.options.joint.bootstrap > 0 => runner.start_offload(
+        let page = page.filter(|page| page.options.joint.bootstrap > 0);
+        match page {
+            Some(page) => runner.start_offload(
                 JointJob {
                     page,
                     state: settled.with_untracked(crate::export::state_json),
@@ -334,36 +358,43 @@ fn sweep_spine(
                         &format!("Intervals: {done} of {total} resamples of the runs…"),
                     );
                 },
-                move |full| {
+                move |(k, samples)| {
                     crate::perf::sweep_bootstrap_done();
-                    booted.set_value(Some(full));
+                    booted.set_value(Some((k, samples)));
                     booted_now.notify();
                 },
             ),
-            _ => runner.cancel(),
+            None => runner.cancel(),
         }
     });
     Memo::new(move |_| {
         let base = point.get()?;
         booted_now.track();
         Some(base.map(|b| {
-            booted
-                .with_value(|f| {
-                    f.as_ref()
-                        .filter(|f| f.sweep == b.sweep && f.options == b.options)
-                        .cloned()
-                })
-                .unwrap_or(b)
+            let samples = booted.with_value(|f| {
+                f.as_ref()
+                    .filter(|(k, _)| {
+                        k.0 == b.sweep && k.1 == b.options.joint && k.2 == b.report.joint.params
+                    })
+                    .map(|(_, s)| s.clone())
+            });
+            match samples {
+                Some(s) => SweepPage {
+                    report: b.report.clone().with_joint_bootstrap(s, &b.options),
+                    ..b
+                },
+                None => b,
+            }
         }))
     })
 }
 
-/// The joint law's bootstrap as a runner job.
+/// The joint law's bootstrap as a runner job: the refits, with the key they belong to.
 struct JointJob {
     page: SweepPage,
     /// The state, as JSON, for the worker pool.
     state: String,
-    samples: Vec<Option<scalefit_core::sweep::JointParams>>,
+    samples: Vec<Option<JointParams>>,
 }
 
 impl Offload for JointJob {
@@ -385,7 +416,7 @@ impl Offload for JointJob {
 }
 
 impl Job for JointJob {
-    type Done = SweepPage;
+    type Done = (JointKey, Vec<Option<JointParams>>);
     fn total(&self) -> usize {
         self.page.options.joint.bootstrap
     }
@@ -399,22 +430,8 @@ impl Job for JointJob {
                 range,
             ));
     }
-    fn finish(self) -> SweepPage {
-        let SweepPage {
-            sweep,
-            options,
-            report,
-            budget_error,
-            distinct,
-        } = self.page;
-        let report = report.with_joint_bootstrap(self.samples, &options);
-        SweepPage {
-            sweep,
-            options,
-            report,
-            budget_error,
-            distinct,
-        }
+    fn finish(self) -> Self::Done {
+        (joint_key(&self.page), self.samples)
     }
 }
 
