@@ -123,6 +123,12 @@ test('a Chinchilla-like sweep: the joint law, a budget and a target equal the CL
   // The intervals arrive from the sliced bootstrap; the point values do not move.
   await waitIntervals(app);
   assertClose(await app.readValue('target-compute'), c, 1e-12, 'the bootstrap leaves the point value');
+  // A new target reads the same refits: its intervals are there at once, no new run.
+  await app.fill('#target', '2.4');
+  assert.ok(await app.page.evaluate(() => /\d/.test(document.getElementById('target-compute')
+    ?.closest('tr')?.cells[2]?.textContent || '')), 'the new target has its interval without a new bootstrap');
+  assert.equal(await app.page.locator('#joint-progress').count(), 0, 'no joint bootstrap runs');
+  await app.fill('#target', '2.3');
   // Throughput turns FLOPs into accelerator-hours.
   await app.fill('#accel-flops', '3.12e14');
   await app.fill('#utilisation', '0.4');
