@@ -488,6 +488,242 @@ pub fn check_sweep(r: &SweepReport, options: &SweepOptions) {
     }
 }
 
+/// Sweep-input target: the first byte picks the joint loss (which decides whether an
+/// error of 0 is a problem), the rows setting and the reading (a `N,error,params`
+/// header put in front, or the mapping size 0, error 1, model size 2); the rest is
+/// text, cut at 4 KB. The state's own path is followed as the front ends follow it
+/// (`session::parse_sweep_state`, `session::sweep_of`, `sweep::is_sweep`,
+/// `sweep::envelope`) and every promise checked: the parse's contract, a refused
+/// sweep names a real line, and the envelope is exactly the best run per training-set
+/// size with its bracketing flags. The joint law's fit on the runs is the `sweep`
+/// target's (much slower per input).
+pub fn sweep_input_case(data: &[u8]) {
+    use scalefit_core::session::{parse_sweep_state, sweep_of};
+    use scalefit_core::sweep::envelope::envelope_points;
+    use scalefit_core::sweep::{envelope, is_sweep, RowsAs, SweepView};
+    let Some((&flags, rest)) = data.split_first() else {
+        return;
+    };
+    let body = String::from_utf8_lossy(&rest[..rest.len().min(4096)]);
+    let (text, columns) = if flags & 0x80 == 0 {
+        (format!("N,error,params\n{body}"), None)
+    } else {
+        (
+            body.into_owned(),
+            Some(Columns {
+                size: 0,
+                error: 1,
+                model_size: Some(2),
+                group: None,
+                held_out: None,
+            }),
+        )
+    };
+    let view = SweepView {
+        loss: JointLoss::ALL[usize::from(flags % 3)],
+        rows: RowsAs::ALL[usize::from((flags >> 2) % 3)],
+        ..SweepView::default()
+    };
+    let state = State {
+        text,
+        columns,
+        sweep: Some(view),
+        ..State::default()
+    };
+    let parsed = parse_sweep_state(&state);
+    let options = scalefit_core::session::sweep_parse_options(&state);
+    check_parsed(&state.text, &options, &parsed);
+    let n_lines = state.text.lines().count();
+    let sweep = match sweep_of(&parsed) {
+        Ok(s) => s,
+        Err(SweepError::Empty) => {
+            assert!(parsed.points.is_empty());
+            return;
+        }
+        Err(e @ SweepError::MissingModelSize { line, .. }) => {
+            let line = line.unwrap_or(0);
+            assert!((1..=n_lines).contains(&line), "{e:?}");
+            assert!(e.to_string().contains(&format!("line {line}")), "{e}");
+            return;
+        }
+        // The parser already refuses non-finite or non-positive values.
+        Err(e) => panic!("parsed points refused as runs: {e:?}"),
+    };
+    let env = envelope(&sweep);
+    assert_eq!(
+        is_sweep(&parsed.points),
+        !env.points.is_empty(),
+        "sweep detection and envelope disagree: {env:?}"
+    );
+    assert!(
+        env.points.windows(2).all(|w| w[0].m < w[1].m),
+        "envelope not by strictly increasing m: {env:?}"
+    );
+    let unbracketed = env.points.iter().filter(|p| !p.bracketed).count();
+    let notes = env
+        .warnings
+        .iter()
+        .filter(|w| w.code == "sweep-unbracketed")
+        .count();
+    assert_eq!(unbracketed, notes, "{env:?}");
+    for p in &env.points {
+        let mut at: Vec<(f64, f64)> = sweep
+            .runs()
+            .iter()
+            .filter(|r| r.m == p.m)
+            .map(|r| (r.s, r.error))
+            .collect();
+        at.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let lo = at.first().map_or(f64::NAN, |r| r.0);
+        let hi = at.last().map_or(f64::NAN, |r| r.0);
+        let best = at.iter().fold(f64::INFINITY, |a, r| a.min(r.1));
+        assert!(lo < hi, "an envelope point needs two model sizes: {p:?}");
+        assert!(
+            p.best_model_size.is_finite() && p.best_model_size > 0.0,
+            "{p:?}"
+        );
+        assert!(p.error.is_finite(), "{p:?}");
+        if p.interpolated {
+            assert!(p.bracketed, "{p:?}");
+            assert!(
+                lo * (1.0 - 1e-12) <= p.best_model_size
+                    && p.best_model_size <= hi * (1.0 + 1e-12)
+                    && p.error <= best,
+                "vertex outside its bracket: {p:?} {at:?}"
+            );
+        } else {
+            assert_eq!(p.error, best, "{p:?} {at:?}");
+            // The best run: the smallest model size with the lowest error.
+            let first = at.iter().find(|r| r.1 == best).map(|r| r.0);
+            assert_eq!(first, Some(p.best_model_size), "{p:?} {at:?}");
+            assert_eq!(
+                p.bracketed,
+                lo < p.best_model_size && p.best_model_size < hi,
+                "bracketing flag wrong: {p:?} {at:?}"
+            );
+        }
+    }
+    assert_eq!(envelope_points(&env.points).len(), env.points.len());
+}
+
+/// Series-input target: the first byte picks the reading (a `model,m,err` header put
+/// in front, or the mapping group 0, size 1, error 2), the loss, and which series are
+/// hidden (by the bits of the second byte, by order of appearance); the rest is text,
+/// cut at 4 KB. The front ends' path is followed (`session::parse_state`,
+/// `session::family_members`, `session::family_series`, `session::family_options`) and
+/// checked: the series are the distinct names in order of first appearance, each
+/// member is the parse of its own series with the same series list and its rows only,
+/// no row belongs to two series, and hiding marks exactly the series named (up to
+/// 12 series, the most the page draws). The comparison's fits are the `family` target's (much slower per input).
+pub fn series_input_case(data: &[u8]) {
+    use scalefit_core::family::{FamilyView, Shared};
+    use scalefit_core::session::{family_members, family_options, family_series, parse_state};
+    let mut b = Bytes::new(data);
+    let flags = b.u8();
+    let hide_bits = b.u8();
+    let rest = data.get(2..).unwrap_or(&[]);
+    let body = String::from_utf8_lossy(&rest[..rest.len().min(4096)]);
+    let (text, columns) = if flags & 0x80 == 0 {
+        (format!("model,m,err\n{body}"), None)
+    } else {
+        (
+            body.into_owned(),
+            Some(Columns {
+                size: 1,
+                error: 2,
+                model_size: None,
+                group: Some(0),
+                held_out: None,
+            }),
+        )
+    };
+    let mut state = State {
+        text,
+        columns,
+        loss: if flags & 1 == 0 {
+            Loss::Log
+        } else {
+            Loss::Linear
+        },
+        target: (flags & 2 != 0).then_some(0.1),
+        ..State::default()
+    };
+    let parsed = parse_state(&state);
+    let hidden: Vec<String> = parsed
+        .groups
+        .iter()
+        .take(8)
+        .enumerate()
+        .filter(|(i, _)| hide_bits & (1 << i) != 0)
+        .map(|(_, g)| g.clone())
+        .collect();
+    state.family = Some(FamilyView {
+        hidden: hidden.clone(),
+        shared: if flags & 4 == 0 {
+            Shared::BetaG
+        } else {
+            Shared::BetaGGamma
+        },
+    });
+    // (The family view changes no parse option: the first parse stands.)
+    let options = scalefit_core::session::parse_options(&state);
+    check_parsed(&state.text, &options, &parsed);
+    let groups = &parsed.groups;
+    for (i, g) in groups.iter().enumerate() {
+        assert!(
+            !groups[..i].contains(g),
+            "series {g:?} listed twice: {groups:?}"
+        );
+    }
+    // Each member is a parse of its own: past the 12 series the page draws (it shows
+    // a picker instead), one input would take as many parses as it has names.
+    if groups.len() > 12 {
+        return;
+    }
+    let members = family_members(&state, &parsed);
+    assert_eq!(members.len(), groups.len());
+    let mut lines: Vec<usize> = Vec::new();
+    for (m, g) in members.iter().zip(groups) {
+        assert_eq!(&m.name, g);
+        assert_eq!(m.parsed.group.as_deref(), Some(g.as_str()), "{m:?}");
+        assert_eq!(&m.parsed.groups, groups, "a member lists other series");
+        assert_eq!(m.hidden, hidden.contains(g));
+        let mut opts = options.clone();
+        opts.group = Some(g.clone());
+        check_parsed(&state.text, &opts, &m.parsed);
+        lines.extend(
+            m.parsed
+                .points
+                .iter()
+                .chain(&m.parsed.held_out)
+                .map(|p| p.line),
+        );
+    }
+    // Rows are numbered by the line they start on; a lone CR ends a row for the csv
+    // reader but not for `lines`, so only lines without one hold a single row.
+    let text_lines: Vec<&str> = state.text.lines().collect();
+    lines.retain(|&l| text_lines.get(l - 1).is_some_and(|t| !t.contains('\r')));
+    let n = lines.len();
+    lines.sort_unstable();
+    lines.dedup();
+    assert_eq!(lines.len(), n, "a row belongs to two series");
+    if let Some(g) = &parsed.group {
+        assert!(groups.contains(g), "kept series {g:?} not among {groups:?}");
+    }
+    let series = family_series(&state, &parsed);
+    assert_eq!(series.len(), members.len());
+    for (s, m) in series.iter().zip(&members) {
+        assert_eq!(s.m.len(), m.parsed.points.len());
+        assert_eq!(s.m.len(), s.y.len());
+        assert!(s.m.iter().all(|v| v.is_finite() && *v > 0.0), "{s:?}");
+        assert!(s.y.iter().all(|v| v.is_finite()), "{s:?}");
+    }
+    let o = family_options(&state, parsed.percent);
+    if let Some(t) = o.target_error {
+        assert!(t.is_finite(), "{o:?}");
+    }
+}
+
 /// Family target: the first byte picks the settings (form, shared values, loss, up to
 /// 3 resamples, a target), the rest is text read with a group column (a `model`
 /// header put in front, or the mapping group 0, size 1, error 2). The text is cut at

@@ -6,7 +6,7 @@ use crate::analysis::{analyze, Analysis, AnalysisError, AnalysisOptions};
 use crate::family::{compare, Comparison, FamilyError, FamilyOptions, Series};
 use crate::fit::FitOptions;
 use crate::model::Loss;
-use crate::parse::{parse, Columns, Metric, ParseOptions, Parsed, Scale};
+use crate::parse::{parse, Columns, Metric, ParseOptions, Parsed, Scale, Table};
 use crate::permalink::State;
 use crate::presets::preset;
 use crate::project::Target;
@@ -143,6 +143,9 @@ pub fn family_members(state: &State, parsed: &Parsed) -> Vec<Member> {
         .as_ref()
         .map(|f| f.hidden.as_slice())
         .unwrap_or(&[]);
+    // The text is split once (when some series needs it); each series reads its rows
+    // from the split.
+    let table = std::cell::OnceCell::new();
     parsed
         .groups
         .iter()
@@ -153,7 +156,7 @@ pub fn family_members(state: &State, parsed: &Parsed) -> Vec<Member> {
             } else {
                 let mut opts = parse_options(state);
                 opts.group = Some(g.clone());
-                parse(&state.text, &opts)
+                table.get_or_init(|| Table::read(&state.text)).parse(&opts)
             };
             Member {
                 name: g.clone(),
@@ -375,6 +378,29 @@ mod tests {
     use crate::sweep::{RowsAs, SweepView};
 
     const RUNS: &str = "examples,error,params\n1000,0.52,1000\n1000,0.47,4000\n1000,0.50,16000\n4000,0.42,1000\n4000,0.35,4000\n4000,0.33,16000\n16000,0.40,1000\n16000,0.30,4000\n16000,0.25,16000\n";
+
+    #[test]
+    fn members_read_from_one_split_equal_their_own_parses() {
+        let texts = [
+            "model,m,err\na,100,0.5\nb,100,0.6\na,1000,0.3\nb,1000,0.35\n\"c,d\",100,0.4\n",
+            "model;m;err\na;100;0,5\nb;100;0,6\na;1000;0,3\n# note\nb;1000;x\n",
+            "model\tm\terr\nx\t1e3\t40%\ny\t1e3\t45%\nx\t1e4\t30%\n",
+        ];
+        for text in texts {
+            let state = State {
+                text: text.into(),
+                ..State::default()
+            };
+            let parsed = parse_state(&state);
+            let members = family_members(&state, &parsed);
+            assert!(members.len() >= 2, "{text:?}: {members:?}");
+            for m in members {
+                let mut opts = parse_options(&state);
+                opts.group = Some(m.name.clone());
+                assert_eq!(m.parsed, parse(&state.text, &opts), "{}", m.name);
+            }
+        }
+    }
 
     #[test]
     fn sweep_settings_become_options() {

@@ -78,8 +78,6 @@ fn replay_saved_fit_inputs() {
     assert!(n >= 2, "the fit crash inputs are missing ({n} found)");
 }
 
-/// The `fit_form` target (one global fit, no analysis around it) replays its own
-/// findings and the `fit` ones, which reach the same fitter.
 #[test]
 fn replay_saved_sweep_inputs() {
     replay("sweep", harness::sweep_case);
@@ -96,6 +94,49 @@ fn replay_saved_sweep_inputs() {
     }
 }
 
+#[test]
+fn replay_saved_sweep_input_inputs() {
+    replay("sweep_input", harness::sweep_input_case);
+    // By hand: a bracketed sweep (every flag combination of loss, rows and reading),
+    // an unbracketed one, a run without its model size, repeats with other errors,
+    // an error of 0 (a problem under `log`, a run under `linear`).
+    let texts = [
+        "1000,0.52,1000\n1000,0.47,4000\n1000,0.50,16000\n4000,0.42,1000\n4000,0.35,4000\n4000,0.33,16000\n",
+        "1000,0.52,1000\n1000,0.47,4000\n1000,0.40,16000\n",
+        "1000,0.52,1000\n1000,0.47\n",
+        "1000,0.52,1000\n1000,0.50,1000\n1000,0.47,4000\n1000,0.47,4000\n",
+        "1000,0,1000\n1000,0.47,4000\n",
+    ];
+    for text in texts {
+        for flags in [0u8, 1, 2, 4, 8, 0x80, 0x81, 0x86, 0x8a] {
+            let mut input = vec![flags];
+            input.extend_from_slice(text.as_bytes());
+            harness::sweep_input_case(&input);
+        }
+    }
+}
+
+#[test]
+fn replay_saved_series_input_inputs() {
+    replay("series_input", harness::series_input_case);
+    // By hand: three series (one hidden, two hidden), a name with markup, a row
+    // without its series, a series named twice in a row, the mapping reading.
+    let texts = [
+        "a,100,0.5\na,1000,0.3\nb,100,0.6\nb,1000,0.35\nc,100,0.55\nc,1000,0.32\n",
+        "<b>x</b>,100,0.5\n<b>x</b>,1000,0.3\n\"y,z\",100,0.6\n,1000,0.2\n",
+        "a,100,0.5\na,100,0.5\nb,100\n",
+    ];
+    for text in texts {
+        for (flags, hide) in [(0u8, 0u8), (1, 1), (2, 3), (4, 0xff), (0x80, 2), (0x83, 5)] {
+            let mut input = vec![flags, hide];
+            input.extend_from_slice(text.as_bytes());
+            harness::series_input_case(&input);
+        }
+    }
+}
+
+/// The `fit_form` target (one global fit, no analysis around it) replays its own
+/// findings and the `fit` ones, which reach the same fitter.
 #[test]
 fn replay_saved_fit_form_inputs() {
     replay("fit_form", harness::fit_form_case);

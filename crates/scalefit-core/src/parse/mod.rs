@@ -220,78 +220,125 @@ fn note(line: usize, message: impl Into<String>) -> Problem {
 
 /// Parses `text`; see the module docs. Never panics.
 pub fn parse(text: &str, options: &ParseOptions) -> Parsed {
-    let mut out = Parsed {
-        delimiter: ",".into(),
-        ..Parsed::default()
-    };
-    if text.len() > MAX_BYTES {
-        out.problems.push(problem(
-            0,
-            format!("the input is {:.1} MB; Scalefit reads at most {} MB. Trim it or keep one series per paste.", text.len() as f64 / 1e6, MAX_BYTES / (1024 * 1024)),
-        ));
-        return out;
-    }
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let control = text
-        .chars()
-        .filter(|c| *c == '\0' || *c == '\u{FFFD}' || (c.is_control() && !c.is_whitespace()))
-        .count();
-    if control > 0 && control * 20 > text.chars().count().min(10_000) {
-        out.problems.push(problem(
-            0,
-            "this does not look like text (binary data?): paste or upload a CSV or TSV file",
-        ));
-        return out;
-    }
-    let lines: Vec<&str> = text.lines().collect();
-    let delimiter = detect_delimiter(&lines);
-    out.delimiter = match delimiter {
-        b'\t' => "\t",
-        b';' => ";",
-        b' ' => " ",
-        _ => ",",
-    }
-    .into();
-    let records: Vec<(usize, Vec<String>)> = split_records(text, delimiter)
-        .into_iter()
-        .filter(|(_, f)| {
-            !(f.is_empty()
-                || f.iter().all(String::is_empty)
-                || f.first().is_some_and(|s| s.starts_with('#')))
-        })
-        .collect();
-    if records.is_empty() {
-        out.problems.push(problem(
-            0,
-            "no data: paste rows of training-set size and error, e.g. \"1000, 0.42\"",
-        ));
-        return out;
-    }
-    out.n_columns = records.iter().map(|(_, f)| f.len()).max().unwrap_or(0);
+    Table::read(text).parse(options)
+}
 
-    // Header: the first row is a header when its size/error cells are not numbers.
-    let first = records.first().map(|(_, f)| f);
-    let first_is_header =
-        first.is_some_and(|f| f.iter().filter(|v| parse_number(v).is_some()).count() < 2);
-    let data_start = usize::from(first_is_header);
-    let first_data = records.get(data_start).map(|(_, f)| f);
-    if first_is_header {
-        out.header = first.cloned();
-    }
-    let columns = match (&options.columns, &out.header) {
-        (Some(c), _) => c.clone(),
-        (None, Some(h)) => {
-            columns_from_header(h, first_data).unwrap_or_else(|| columns_by_position(first_data))
+/// Text split into records once: the checks on the whole input, the delimiter and the
+/// cells, which do not depend on the parse options. [`Table::parse`] reads the rows
+/// with any options, so the series of a family are read from one split of the text
+/// (`parse(text, o)` is `Table::read(text).parse(o)`).
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// What every parse starts from: the delimiter, and the whole-input problem that
+    /// stops reading (too large, binary, no data) if there is one.
+    start: Parsed,
+    /// The non-blank, non-comment records with their lines.
+    records: Vec<(usize, Vec<String>)>,
+    delimiter: u8,
+}
+
+impl Table {
+    /// Splits `text` into records; never panics, never fails (a problem with the
+    /// whole input is kept for [`Table::parse`] to report).
+    pub fn read(text: &str) -> Table {
+        let mut out = Parsed {
+            delimiter: ",".into(),
+            ..Parsed::default()
+        };
+        let stop = |out: Parsed| Table {
+            start: out,
+            records: Vec::new(),
+            delimiter: b',',
+        };
+        if text.len() > MAX_BYTES {
+            out.problems.push(problem(
+                0,
+                format!("the input is {:.1} MB; Scalefit reads at most {} MB. Trim it or keep one series per paste.", text.len() as f64 / 1e6, MAX_BYTES / (1024 * 1024)),
+            ));
+            return stop(out);
         }
-        (None, None) => columns_by_position(first_data),
-    };
-    out.columns = columns.clone();
-    rows::read_rows(&mut out, &records, data_start, &columns, delimiter, options);
-    if out.points.is_empty() && out.problems.is_empty() {
-        out.problems.push(problem(0, "no data rows, only a header"));
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+        let control = text
+            .chars()
+            .filter(|c| *c == '\0' || *c == '\u{FFFD}' || (c.is_control() && !c.is_whitespace()))
+            .count();
+        if control > 0 && control * 20 > text.chars().count().min(10_000) {
+            out.problems.push(problem(
+                0,
+                "this does not look like text (binary data?): paste or upload a CSV or TSV file",
+            ));
+            return stop(out);
+        }
+        let lines: Vec<&str> = text.lines().collect();
+        let delimiter = detect_delimiter(&lines);
+        out.delimiter = match delimiter {
+            b'\t' => "\t",
+            b';' => ";",
+            b' ' => " ",
+            _ => ",",
+        }
+        .into();
+        let records: Vec<(usize, Vec<String>)> = split_records(text, delimiter)
+            .into_iter()
+            .filter(|(_, f)| {
+                !(f.is_empty()
+                    || f.iter().all(String::is_empty)
+                    || f.first().is_some_and(|s| s.starts_with('#')))
+            })
+            .collect();
+        if records.is_empty() {
+            out.problems.push(problem(
+                0,
+                "no data: paste rows of training-set size and error, e.g. \"1000, 0.42\"",
+            ));
+            return stop(out);
+        }
+        out.n_columns = records.iter().map(|(_, f)| f.len()).max().unwrap_or(0);
+        Table {
+            start: out,
+            records,
+            delimiter,
+        }
     }
-    out.problems.sort_by_key(|p| p.line);
-    out
+
+    /// The rows read with `options`: header, columns, the series kept, numbers and
+    /// problems. Equal to [`parse`] of the text read.
+    pub fn parse(&self, options: &ParseOptions) -> Parsed {
+        let mut out = self.start.clone();
+        if self.records.is_empty() {
+            return out;
+        }
+        let records = &self.records;
+        // Header: the first row is a header when its size/error cells are not numbers.
+        let first = records.first().map(|(_, f)| f);
+        let first_is_header =
+            first.is_some_and(|f| f.iter().filter(|v| parse_number(v).is_some()).count() < 2);
+        let data_start = usize::from(first_is_header);
+        let first_data = records.get(data_start).map(|(_, f)| f);
+        if first_is_header {
+            out.header = first.cloned();
+        }
+        let columns = match (&options.columns, &out.header) {
+            (Some(c), _) => c.clone(),
+            (None, Some(h)) => columns_from_header(h, first_data)
+                .unwrap_or_else(|| columns_by_position(first_data)),
+            (None, None) => columns_by_position(first_data),
+        };
+        out.columns = columns.clone();
+        rows::read_rows(
+            &mut out,
+            records,
+            data_start,
+            &columns,
+            self.delimiter,
+            options,
+        );
+        if out.points.is_empty() && out.problems.is_empty() {
+            out.problems.push(problem(0, "no data rows, only a header"));
+        }
+        out.problems.sort_by_key(|p| p.line);
+        out
+    }
 }
 
 #[cfg(test)]
