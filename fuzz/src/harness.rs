@@ -488,6 +488,35 @@ pub fn check_sweep(r: &SweepReport, options: &SweepOptions) {
     }
 }
 
+/// The text of a table target: `rest` (lossy UTF-8, cut at `max` bytes) behind the
+/// header line `header` when bit 7 of `flags` is clear, else as it is with the explicit
+/// mapping `columns`.
+fn table_text(
+    flags: u8,
+    rest: &[u8],
+    max: usize,
+    header: &str,
+    columns: Columns,
+) -> (String, Option<Columns>) {
+    let body = String::from_utf8_lossy(&rest[..rest.len().min(max)]);
+    if flags & 0x80 == 0 {
+        (format!("{header}\n{body}"), None)
+    } else {
+        (body.into_owned(), Some(columns))
+    }
+}
+
+/// The mapping of the family targets: group 0, size 1, error 2.
+fn group_columns() -> Columns {
+    Columns {
+        size: 1,
+        error: 2,
+        model_size: None,
+        group: Some(0),
+        held_out: None,
+    }
+}
+
 /// Sweep-input target: the first byte picks the joint loss (which decides whether an
 /// error of 0 is a problem), the rows setting and the reading (a `N,error,params`
 /// header put in front, or the mapping size 0, error 1, model size 2); the rest is
@@ -504,21 +533,14 @@ pub fn sweep_input_case(data: &[u8]) {
     let Some((&flags, rest)) = data.split_first() else {
         return;
     };
-    let body = String::from_utf8_lossy(&rest[..rest.len().min(4096)]);
-    let (text, columns) = if flags & 0x80 == 0 {
-        (format!("N,error,params\n{body}"), None)
-    } else {
-        (
-            body.into_owned(),
-            Some(Columns {
-                size: 0,
-                error: 1,
-                model_size: Some(2),
-                group: None,
-                held_out: None,
-            }),
-        )
+    let mapping = Columns {
+        size: 0,
+        error: 1,
+        model_size: Some(2),
+        group: None,
+        held_out: None,
     };
+    let (text, columns) = table_text(flags, rest, 4096, "N,error,params", mapping);
     let view = SweepView {
         loss: JointLoss::ALL[usize::from(flags % 3)],
         rows: RowsAs::ALL[usize::from((flags >> 2) % 3)],
@@ -622,21 +644,7 @@ pub fn series_input_case(data: &[u8]) {
     let flags = b.u8();
     let hide_bits = b.u8();
     let rest = data.get(2..).unwrap_or(&[]);
-    let body = String::from_utf8_lossy(&rest[..rest.len().min(4096)]);
-    let (text, columns) = if flags & 0x80 == 0 {
-        (format!("model,m,err\n{body}"), None)
-    } else {
-        (
-            body.into_owned(),
-            Some(Columns {
-                size: 1,
-                error: 2,
-                model_size: None,
-                group: Some(0),
-                held_out: None,
-            }),
-        )
-    };
+    let (text, columns) = table_text(flags, rest, 4096, "model,m,err", group_columns());
     let mut state = State {
         text,
         columns,
@@ -736,21 +744,7 @@ pub fn family_case(data: &[u8]) {
     let Some((&flags, rest)) = data.split_first() else {
         return;
     };
-    let body = String::from_utf8_lossy(&rest[..rest.len().min(2048)]);
-    let (text, columns) = if flags & 0x80 == 0 {
-        (format!("model,m,err\n{body}"), None)
-    } else {
-        (
-            body.into_owned(),
-            Some(Columns {
-                size: 1,
-                error: 2,
-                model_size: None,
-                group: Some(0),
-                held_out: None,
-            }),
-        )
-    };
+    let (text, columns) = table_text(flags, rest, 2048, "model,m,err", group_columns());
     let state = State {
         text,
         columns,
