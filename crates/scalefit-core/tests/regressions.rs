@@ -72,6 +72,17 @@ fn replay_saved_permalink_inputs() {
     harness::permalink_case(&input);
 }
 
+/// Runs `case` on every text behind every prefix (the setting bytes of a target).
+fn by_hand(texts: &[&str], prefixes: &[&[u8]], case: fn(&[u8])) {
+    for text in texts {
+        for prefix in prefixes {
+            let mut input = prefix.to_vec();
+            input.extend_from_slice(text.as_bytes());
+            case(&input);
+        }
+    }
+}
+
 #[test]
 fn replay_saved_fit_inputs() {
     let n = replay("fit", harness::fit_case);
@@ -84,11 +95,11 @@ fn replay_saved_sweep_inputs() {
     // A few inputs by hand, so the check runs even with no saved input: a sweep, one
     // of every loss with budget and target, and text that is no sweep at all.
     let runs = "1000,0.52,1000\n1000,0.47,4000\n1000,0.50,16000\n4000,0.42,1000\n4000,0.35,4000\n4000,0.33,16000\n16000,0.40,1000\n16000,0.30,4000\n16000,0.25,16000\n";
-    for flags in [0u8, 0x35, 0x3e, 0x0f] {
-        let mut input = vec![flags];
-        input.extend_from_slice(runs.as_bytes());
-        harness::sweep_case(&input);
-    }
+    by_hand(
+        &[runs],
+        &[&[0], &[0x35], &[0x3e], &[0x0f]],
+        harness::sweep_case,
+    );
     for junk in [&b""[..], b"\x00", b"\x01x,y,z\n1,2,3", b"\x02-1,0,0\n"] {
         harness::sweep_case(junk);
     }
@@ -107,13 +118,18 @@ fn replay_saved_sweep_input_inputs() {
         "1000,0.52,1000\n1000,0.50,1000\n1000,0.47,4000\n1000,0.47,4000\n",
         "1000,0,1000\n1000,0.47,4000\n",
     ];
-    for text in texts {
-        for flags in [0u8, 1, 2, 4, 8, 0x80, 0x81, 0x86, 0x8a] {
-            let mut input = vec![flags];
-            input.extend_from_slice(text.as_bytes());
-            harness::sweep_input_case(&input);
-        }
-    }
+    let flags: [&[u8]; 9] = [
+        &[0],
+        &[1],
+        &[2],
+        &[4],
+        &[8],
+        &[0x80],
+        &[0x81],
+        &[0x86],
+        &[0x8a],
+    ];
+    by_hand(&texts, &flags, harness::sweep_input_case);
 }
 
 #[test]
@@ -126,13 +142,15 @@ fn replay_saved_series_input_inputs() {
         "<b>x</b>,100,0.5\n<b>x</b>,1000,0.3\n\"y,z\",100,0.6\n,1000,0.2\n",
         "a,100,0.5\na,100,0.5\nb,100\n",
     ];
-    for text in texts {
-        for (flags, hide) in [(0u8, 0u8), (1, 1), (2, 3), (4, 0xff), (0x80, 2), (0x83, 5)] {
-            let mut input = vec![flags, hide];
-            input.extend_from_slice(text.as_bytes());
-            harness::series_input_case(&input);
-        }
-    }
+    let prefixes: [&[u8]; 6] = [
+        &[0, 0],
+        &[1, 1],
+        &[2, 3],
+        &[4, 0xff],
+        &[0x80, 2],
+        &[0x83, 5],
+    ];
+    by_hand(&texts, &prefixes, harness::series_input_case);
 }
 
 /// The `fit_form` target (one global fit, no analysis around it) replays its own
