@@ -80,6 +80,13 @@ pub fn family_fit_done(ms: f64) {
     crate::dom::set_root_attribute("data-family-ms", &format!("{ms:.1}"));
 }
 
+/// A family's bootstrap finished.
+pub fn family_bootstrap_done() {
+    if !measure("scalefit:family-bootstrap", "scalefit:edit") {
+        measure("scalefit:family-bootstrap", "scalefit:fit-start");
+    }
+}
+
 /// A sweep's joint-law bootstrap finished.
 pub fn sweep_bootstrap_done() {
     if !measure("scalefit:sweep-bootstrap", "scalefit:edit") {

@@ -14,8 +14,10 @@ use crate::state::inputs::{fit_inputs, FitInputs};
 use crate::state::limits::{AUTOSAVE, DEBOUNCE, MAX_BOOTSTRAP};
 use crate::state::links::{decode_link, initial_workspace, open_link_in, LinkOutcome};
 use crate::storage;
+use crate::view_model::family::Family;
 use crate::view_model::sweep::SweepPage;
 use crate::view_model::{self, Level, Message};
+use scalefit_core::family::{bootstrap_draws, Comparison, Draw, FamilyOptions, Series};
 use scalefit_core::sweep::{JointOptions, JointParams, Sweep};
 
 /// The point fit: `None` without data, else the analysis or why there is none.
@@ -224,14 +226,7 @@ impl Ctx {
         });
         let relative = Memo::new(move |_| settled.with(view_model::relative));
         let sweep = sweep_spine(settled, parsed);
-        let family = Memo::new(move |_| {
-            let t0 = dom::now_ms();
-            let f = settled.with(|s| parsed.with(|p| view_model::family::family(s, p)));
-            if matches!(f, Some(Ok(_))) {
-                crate::perf::family_fit_done(dom::now_ms() - t0);
-            }
-            f
-        });
+        let family = family_spine(settled, parsed);
         // Data with several series open in the family view, unless a link (of format 1
         // or 2) or the user chose the one-series view for these very data.
         Effect::new(move |_| {
@@ -387,6 +382,121 @@ fn sweep_spine(
             }
         }))
     })
+}
+
+/// What a family's bootstrap depends on: the series compared, the options (count,
+/// seed, target: the data ratios are read per resample) and the point comparison's
+/// shared exponent.
+type FamilyKey = (Vec<Series>, FamilyOptions, u64);
+
+fn family_key(f: &Family) -> Option<FamilyKey> {
+    let c = f.comparison.as_ref().ok()?;
+    Some((
+        f.members.clone(),
+        f.options.clone(),
+        c.shared_fit.beta_g.to_bits(),
+    ))
+}
+
+/// A family's memo: the point comparison at once, then its bootstrap within series in
+/// slices on the main thread (progress in `#family-progress`). An edit that keeps the
+/// key keeps the run; the intervals join the comparison when every resample is in.
+fn family_spine(
+    settled: RwSignal<scalefit_core::permalink::State>,
+    parsed: Memo<scalefit_core::parse::Parsed>,
+) -> Memo<Option<Result<Family, usize>>> {
+    let point = Memo::new(move |prev: Option<&Option<Result<Family, usize>>>| {
+        let t0 = dom::now_ms();
+        let prev = prev.and_then(|p| p.as_ref()).and_then(|p| p.as_ref().ok());
+        let f = settled.with(|s| parsed.with(|p| view_model::family::family_after(s, p, prev)));
+        if matches!(f, Some(Ok(_))) {
+            crate::perf::family_fit_done(dom::now_ms() - t0);
+        }
+        f
+    });
+    let booted = StoredValue::new(None::<(FamilyKey, Vec<Draw>)>);
+    let booted_now = Trigger::new();
+    let runner = Runner::default();
+    let started = StoredValue::new(None::<FamilyKey>);
+    Effect::new(move |_| {
+        let job = point.with(|f| match f {
+            Some(Ok(f)) if f.options.bootstrap > 0 => {
+                let key = family_key(f)?;
+                let c = f.comparison.as_ref().ok()?.clone();
+                Some(FamilyJob {
+                    key,
+                    comparison: c,
+                    draws: Vec::new(),
+                })
+            }
+            _ => None,
+        });
+        let k = job.as_ref().map(|j| j.key.clone());
+        if started.with_value(|s| *s == k) {
+            return;
+        }
+        started.set_value(k);
+        booted.set_value(None);
+        booted_now.notify();
+        match job {
+            Some(job) => runner.start_job(
+                job,
+                |(done, total)| {
+                    dom::set_text(
+                        "family-progress",
+                        &format!("Intervals: {done} of {total} resamples within series…"),
+                    );
+                },
+                move |done| {
+                    crate::perf::family_bootstrap_done();
+                    booted.set_value(Some(done));
+                    booted_now.notify();
+                },
+            ),
+            None => runner.cancel(),
+        }
+    });
+    Memo::new(move |_| {
+        let mut f = point.get()?;
+        booted_now.track();
+        if let Ok(fam) = &mut f {
+            let key = family_key(fam);
+            let draws = booted.with_value(|b| {
+                b.as_ref()
+                    .filter(|(k, _)| Some(k) == key.as_ref())
+                    .map(|(_, d)| d.clone())
+            });
+            if let (Some(d), Ok(c)) = (draws, &mut fam.comparison) {
+                *c = c.clone().with_bootstrap(d, fam.options.bootstrap);
+            }
+        }
+        Some(f)
+    })
+}
+
+/// A family's bootstrap as a runner job: the draws, with the key they belong to.
+struct FamilyJob {
+    key: FamilyKey,
+    comparison: Comparison,
+    draws: Vec<Draw>,
+}
+
+impl Job for FamilyJob {
+    type Done = (FamilyKey, Vec<Draw>);
+    fn total(&self) -> usize {
+        self.key.1.bootstrap
+    }
+    fn run(&mut self, range: std::ops::Range<usize>) {
+        self.draws.extend(bootstrap_draws(
+            &self.key.0,
+            &self.comparison,
+            &self.key.1,
+            range,
+        ));
+    }
+    fn finish(self) -> Self::Done {
+        (self.key, self.draws)
+    }
 }
 
 /// The joint law's bootstrap as a runner job: the refits, with the key they belong to.

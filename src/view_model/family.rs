@@ -2,7 +2,7 @@
 //! shared-exponent comparison, and what the legend, the table and the comparison card
 //! show of it. The numbers are the core's (`scalefit_core::family::compare`).
 
-use scalefit_core::family::{compare, Comparison, FamilyView, Series, Shared};
+use scalefit_core::family::{compare, Comparison, FamilyOptions, FamilyView, Series, Shared};
 use scalefit_core::parse::{Metric, Parsed};
 use scalefit_core::permalink::State;
 use scalefit_core::session;
@@ -20,9 +20,14 @@ pub struct Family {
     pub series: Vec<Series>,
     /// Indices of the series shown (not hidden), in order.
     pub shown: Vec<usize>,
-    /// The comparison of the shown series (point results: no bootstrap in the page),
-    /// or why there is none.
+    /// The comparison of the shown series, or why there is none: the point results
+    /// first, then (`crate::state`) with the bootstrap's intervals once it has run.
     pub comparison: Result<Comparison, String>,
+    /// The shown series, as compared.
+    pub members: Vec<Series>,
+    /// The comparison's options, with the bootstrap's count (capped as the single
+    /// path's) and seed: what the page's bootstrap runs with.
+    pub options: FamilyOptions,
     /// The target as the sentence names it.
     pub target_label: Option<String>,
     /// The target as an error.
@@ -32,7 +37,18 @@ pub struct Family {
 /// What the state's data give in the family view: `None` when the view is off (a link
 /// of format 1 or 2, or data without series), `Some(Err(n))` with more than
 /// [`MAX_SERIES`] series, else the family.
+#[cfg(test)]
 pub fn family(state: &State, parsed: &Parsed) -> Option<Result<Family, usize>> {
+    family_after(state, parsed, None)
+}
+
+/// [`family`], reusing `prev`'s comparison (the point results) when only the target
+/// changed: the fits stay, the data needs are read again at the new target.
+pub fn family_after(
+    state: &State,
+    parsed: &Parsed,
+    prev: Option<&Family>,
+) -> Option<Result<Family, usize>> {
     let view = state.family.as_ref()?;
     if parsed.groups.len() < 2 || parsed.points.is_empty() {
         return None;
@@ -46,9 +62,26 @@ pub fn family(state: &State, parsed: &Parsed) -> Option<Result<Family, usize>> {
         .collect();
     let members: Vec<Series> = shown.iter().map(|&i| series[i].clone()).collect();
     let mut options = session::family_options(state, parsed.percent);
-    // Point results: the family's bootstrap refits every series per resample.
-    options.bootstrap = 0;
-    let comparison = compare(&members, &options).map_err(|e| e.to_string());
+    options.bootstrap = options.bootstrap.min(crate::state::MAX_BOOTSTRAP);
+    // Point results here: the bootstrap follows in slices (`crate::state`).
+    let point = FamilyOptions {
+        bootstrap: 0,
+        ..options.clone()
+    };
+    let same_fits = |p: &&Family| {
+        p.members == members
+            && FamilyOptions {
+                target_error: options.target_error,
+                ..p.options.clone()
+            } == options
+    };
+    let comparison = match prev.filter(same_fits) {
+        Some(p) => p
+            .comparison
+            .clone()
+            .map(|c| c.with_target(options.target_error)),
+        None => compare(&members, &point).map_err(|e| e.to_string()),
+    };
     let target_label = options.target_error.map(|t| {
         let word = match state.metric {
             Metric::Error => "error",
@@ -60,8 +93,10 @@ pub fn family(state: &State, parsed: &Parsed) -> Option<Result<Family, usize>> {
         series,
         shown,
         comparison,
-        target_label,
+        members,
         target_error: options.target_error,
+        options,
+        target_label,
     }))
 }
 
@@ -116,12 +151,14 @@ pub fn legend_html(f: &Family) -> Html {
 pub fn table_html(f: &Family) -> Html {
     let mut h = Html::new();
     let form = f.comparison.as_ref().ok().map(|c| c.form);
-    h.tag("<div class=\"table-wrap\"><table class=\"params\" id=\"family-table\"><caption>Each series fitted on its own (point estimates; bootstrap intervals: pick the series in the single-series view)</caption><thead><tr><th scope=\"col\">series</th><th scope=\"col\">points</th>");
+    h.tag("<div class=\"table-wrap\"><table class=\"params\" id=\"family-table\"><caption>Each series fitted on its own (its exponent's 95% interval from the resamples within it)</caption><thead><tr><th scope=\"col\">series</th><th scope=\"col\">points</th>");
     if let Some(form) = form {
         for p in form.param_names() {
             h.tag("<th scope=\"col\">").symbol(p).tag("</th>");
         }
-        h.tag("<th scope=\"col\">m at target</th>");
+        h.tag("<th scope=\"col\">")
+            .symbol("beta_g")
+            .tag(" 95%</th><th scope=\"col\">m at target</th>");
     }
     h.tag("</tr></thead><tbody>");
     for &i in &f.shown {
@@ -150,13 +187,17 @@ pub fn table_html(f: &Family) -> Html {
                     }
                 }
             }
-            let need = f
+            let at = f
                 .shown
                 .iter()
                 .position(|&s| s == i)
-                .and_then(|k| c.included.iter().position(|&j| j == k))
-                .and_then(|at| c.needs.get(at))
-                .and_then(|n| n.data_size);
+                .and_then(|k| c.included.iter().position(|&j| j == k));
+            interval_cell(
+                &mut h,
+                at.and_then(|a| c.bootstrap.series_beta_g.get(a).copied().flatten()),
+                exponent,
+            );
+            let need = at.and_then(|a| c.needs.get(a)).and_then(|n| n.data_size);
             h.tag("<td class=\"num\">")
                 .text(&need.map_or("—".into(), num))
                 .tag("</td>");
@@ -236,11 +277,42 @@ pub fn comparison_html(f: &Family, shared: Shared, shared_id: &'static str) -> H
         .attr("data-value", Some(&format!("{}", c.aicc_shared)))
         .tag(">")
         .text(&num(c.aicc_shared))
-        .tag("</dd><dt>form</dt><dd>")
+        .tag("</dd>");
+    if let Some((lo, hi)) = c.bootstrap.beta_g {
+        h.tag("<dt>shared ")
+            .symbol("beta_g")
+            .tag(" 95%</dt><dd class=\"num\" id=\"beta-g-shared-ci\"")
+            .attr("data-lo", Some(&format!("{lo}")))
+            .attr("data-hi", Some(&format!("{hi}")))
+            .tag(">")
+            .text(&interval(lo, hi, exponent))
+            .tag("</dd>");
+    }
+    h.tag("<dt>form</dt><dd>")
         .text(c.form.id())
-        .tag("</dd></dl><p class=\"hint\">Point estimates: the page does not bootstrap a family (intervals off; the CLI's <code>--series all</code> does).</p>");
+        .tag("</dd></dl>");
+    let b = &c.bootstrap;
+    if f.options.bootstrap == 0 {
+        h.tag("<p class=\"hint\" id=\"family-intervals\">Point estimates: intervals are off (bootstrap 0 in the settings).</p>");
+    } else if b.requested == 0 {
+        h.tag("<p class=\"hint\" id=\"family-progress\" role=\"status\">Intervals: resampling within series…</p>");
+    } else {
+        let failed = if b.failed > 0 {
+            format!("; {} failed and were left out", b.failed)
+        } else {
+            String::new()
+        };
+        h.tag("<p class=\"hint\" id=\"family-intervals\"")
+            .attr("data-resamples", Some(&b.requested.to_string()))
+            .tag(">")
+            .text(&format!(
+                "95% intervals from {} resamples of the points within each series (seed {}){failed}.",
+                b.requested, f.options.seed
+            ))
+            .tag("</p>");
+    }
     if !c.needs.is_empty() {
-        h.tag("<table class=\"params\" id=\"family-needs\"><caption>Data needed at the target (shared fit)</caption><thead><tr><th scope=\"col\">series</th><th scope=\"col\">m*</th><th scope=\"col\">ratio</th></tr></thead><tbody>");
+        h.tag("<table class=\"params\" id=\"family-needs\"><caption>Data needed at the target (shared fit)</caption><thead><tr><th scope=\"col\">series</th><th scope=\"col\">m*</th><th scope=\"col\">ratio</th><th scope=\"col\">ratio 95%</th></tr></thead><tbody>");
         let best = c.least_data();
         for (k, n) in c.needs.iter().enumerate() {
             let name = names.get(c.included[k]).map_or("", String::as_str);
@@ -261,7 +333,13 @@ pub fn comparison_html(f: &Family, shared: Shared, shared_id: &'static str) -> H
             .attr("data-value", n.ratio.map(|r| format!("{r}")).as_deref())
             .tag(">")
             .text(&n.ratio.map_or("—".into(), multiplier))
-            .tag("</td></tr>");
+            .tag("</td>");
+            interval_cell(
+                &mut h,
+                c.bootstrap.data_ratio.get(k).copied().flatten(),
+                multiplier,
+            );
+            h.tag("</tr>");
         }
         h.tag("</tbody></table>");
     }
@@ -277,6 +355,28 @@ pub fn comparison_html(f: &Family, shared: Shared, shared_id: &'static str) -> H
     }
     h.tag("</div>");
     h
+}
+
+/// `[lo, hi]` in `fmt`.
+fn interval(lo: f64, hi: f64, fmt: fn(f64) -> String) -> String {
+    format!("[{}, {}]", fmt(lo), fmt(hi))
+}
+
+/// A table cell with an interval (its ends in `data-lo`, `data-hi`), or a dash.
+fn interval_cell(h: &mut Html, ci: Option<(f64, f64)>, fmt: fn(f64) -> String) {
+    match ci {
+        Some((lo, hi)) => {
+            h.tag("<td class=\"num\"")
+                .attr("data-lo", Some(&format!("{lo}")))
+                .attr("data-hi", Some(&format!("{hi}")))
+                .tag(">")
+                .text(&interval(lo, hi, fmt))
+                .tag("</td>");
+        }
+        None => {
+            h.tag("<td>—</td>");
+        }
+    }
 }
 
 /// The message with more series than the page draws together.
@@ -333,6 +433,69 @@ mod tests {
         // The value the browser test checks, printed for it.
         println!("beta_g shared = {b}");
         assert!((b - -0.287).abs() < 0.05, "{b}");
+    }
+
+    #[test]
+    fn intervals_show_once_the_bootstrap_is_in() {
+        let s = State {
+            bootstrap: 40,
+            target: Some(0.1),
+            ..state(THREE)
+        };
+        let p = session::parse_state(&s);
+        let mut f = family(&s, &p).unwrap().unwrap();
+        assert_eq!(f.options.bootstrap, 40);
+        let html = comparison_html(&f, Shared::BetaG, "shared").finish();
+        assert!(html.contains("id=\"family-progress\""), "{html}");
+        assert!(!html.contains("beta-g-shared-ci"), "{html}");
+        let c = f.comparison.clone().unwrap();
+        let draws = scalefit_core::family::bootstrap_draws(&f.members, &c, &f.options, 0..40);
+        let full = c.with_bootstrap(draws, 40);
+        // The CLI's path: the one-shot bootstrap of the same options.
+        let cli = compare(&f.members, &f.options).unwrap();
+        assert_eq!(full.bootstrap, cli.bootstrap);
+        let (lo, hi) = full.bootstrap.beta_g.unwrap();
+        f.comparison = Ok(full);
+        let html = comparison_html(&f, Shared::BetaG, "shared").finish();
+        assert!(
+            html.contains(&format!("data-lo=\"{lo}\" data-hi=\"{hi}\"")),
+            "{html}"
+        );
+        assert!(html.contains("40 resamples"), "{html}");
+        // Every series' own interval and every ratio's.
+        let table = table_html(&f).finish();
+        assert_eq!(table.matches("data-lo=").count(), 3, "{table}");
+        assert_eq!(html.matches("data-lo=").count(), 1 + 3, "{html}");
+        // Bootstrap 0: said, not pending.
+        let s0 = State { bootstrap: 0, ..s };
+        let f0 = family(&s0, &p).unwrap().unwrap();
+        let html = comparison_html(&f0, Shared::BetaG, "shared").finish();
+        assert!(html.contains("intervals are off"), "{html}");
+    }
+
+    #[test]
+    fn a_target_edit_reuses_the_fits_and_equals_a_fresh_comparison() {
+        let s = State {
+            target: Some(0.1),
+            ..state(THREE)
+        };
+        let p = session::parse_state(&s);
+        let first = family(&s, &p).unwrap().unwrap();
+        for t in [Some(0.05), None] {
+            let s2 = State {
+                target: t,
+                ..s.clone()
+            };
+            let fresh = family(&s2, &p).unwrap().unwrap();
+            assert_eq!(family_after(&s2, &p, Some(&first)).unwrap().unwrap(), fresh);
+        }
+        // Another seed or shared setting: compared afresh.
+        let s3 = State {
+            text: THREE.replace("0.18,b", "0.19,b"),
+            ..s.clone()
+        };
+        let p3 = session::parse_state(&s3);
+        assert_eq!(family_after(&s3, &p3, Some(&first)), family(&s3, &p3));
     }
 
     #[test]

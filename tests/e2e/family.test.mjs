@@ -91,6 +91,45 @@ test('a 3-series paste draws three curves, each in its colour, and the compariso
   if (cliOut?.comparison) assertClose(shared, cliOut.comparison.params.beta_g, 1e-6, '#beta-g-shared against the CLI');
 });
 
+test('the family bootstrap runs in the page: intervals equal the CLI\'s, per series and per ratio', async (t) => {
+  const app = await open(t);
+  await app.page.locator('details.advanced > summary').click();
+  await app.fill('#bootstrap', '200');
+  await app.fill('#target', '0.1');
+  // Pending first (or already in), then the intervals.
+  await app.page.locator('#family-progress, #beta-g-shared-ci').first().waitFor({ state: 'attached', timeout: 20_000 });
+  await app.page.locator('#beta-g-shared-ci').waitFor({ state: 'attached', timeout: 120_000 });
+  const ci = await app.page.locator('#beta-g-shared-ci').evaluate((e) => [Number(e.dataset.lo), Number(e.dataset.hi)]);
+  const shared = parseFloat(await app.rawValue('beta-g-shared'));
+  assert.ok(ci[0] < shared && shared < ci[1], `the shared exponent ${shared} lies in its interval ${ci}`);
+  assert.equal(await app.page.locator('#family-intervals').getAttribute('data-resamples'), '200');
+  assert.match(await app.page.locator('#family-sentence').innerText(), /95% CI -?\d\.\d+ to -?\d\.\d+/, 'the sentence gives the interval');
+  const own = await app.page.locator('#family-table td[data-lo]').evaluateAll((es) => es.map((e) => [Number(e.dataset.lo), Number(e.dataset.hi)]));
+  assert.equal(own.length, 3, 'each series\' exponent has its interval');
+  const ratios = await app.page.locator('#family-needs td[data-lo]').evaluateAll((es) => es.map((e) => [Number(e.dataset.lo), Number(e.dataset.hi)]));
+  assert.equal(ratios.length, 3, 'each data ratio has its interval');
+
+  const file = path.join(REPO, 'target', 'family-three-boot.csv');
+  await fs.writeFile(file, THREE);
+  const out = await cli(['fit', file, '--series', 'all', '--json', '--bootstrap', '200', '--seed', '1', '--target-error', '0.1']);
+  const c = out.comparison;
+  assertClose(ci[0], c.ci95.beta_g[0], 1e-9, 'shared beta_g lower end against the CLI');
+  assertClose(ci[1], c.ci95.beta_g[1], 1e-9, 'shared beta_g upper end against the CLI');
+  for (const [k, name] of ['a', 'b', 'c'].entries()) {
+    assertClose(own[k][0], c.separate_beta_g_ci95[name][0], 1e-9, `${name}'s own exponent, lower end`);
+    assertClose(own[k][1], c.separate_beta_g_ci95[name][1], 1e-9, `${name}'s own exponent, upper end`);
+    const r = c.needs.series[name].data_ratio_ci95;
+    assertClose(ratios[k][0], r[0], 1e-9, `${name}'s data ratio, lower end`);
+    assertClose(ratios[k][1], r[1], 1e-9, `${name}'s data ratio, upper end`);
+  }
+  // The seed moves the intervals (a test that could not tell would pass anything).
+  await app.fill('#seed', '2');
+  await app.page.waitForFunction((lo) => {
+    const e = document.getElementById('beta-g-shared-ci');
+    return e && Number(e.dataset.lo) !== lo;
+  }, ci[0], { timeout: 120_000 });
+});
+
 test('the legend hides and shows a series; #shared refits', async (t) => {
   const app = await open(t);
   const toggle = app.page.locator('.series-toggle[data-series="b"]');

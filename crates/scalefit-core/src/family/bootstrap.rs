@@ -6,10 +6,11 @@ use super::*;
 /// Stream offset of family resamples (apart from the single-curve streams).
 pub(super) const FAMILY_STREAM: u64 = 1 << 41;
 
-/// One resample's refits: the shared exponent, each series' own, the data ratios.
-pub(super) type Draw = Option<DrawValues>;
+/// One resample's refits (`None`: a fit failed): the shared exponent, each series' own,
+/// the data ratios.
+pub type Draw = Option<DrawValues>;
 /// The shared exponent, each series' own exponent, each series' data ratio.
-pub(super) type DrawValues = (f64, Vec<f64>, Vec<Option<f64>>);
+pub type DrawValues = (f64, Vec<f64>, Vec<Option<f64>>);
 
 /// Raw bootstrap draws for resamples `range`: resample `r` of series `i` uses stream
 /// `FAMILY_STREAM + r * S + i`, so chunks in any order give the same draws.
@@ -63,7 +64,7 @@ pub(super) fn bootstrap(
 
 /// Bootstrap draws before they are summarised.
 #[derive(Debug)]
-pub(super) struct Draws(Vec<Draw>);
+pub(super) struct Draws(pub(super) Vec<Draw>);
 
 impl Draws {
     pub(super) fn summarise(self, requested: usize) -> FamilyBootstrap {

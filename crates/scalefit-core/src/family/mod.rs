@@ -251,8 +251,48 @@ fn distinct(m: &[f64]) -> usize {
     v.len()
 }
 
+/// Bootstrap draws `range` of the comparison `c` of `series` (the list given to
+/// [`compare`]) with `options` (its target included): draw `r` depends on `r` only, so
+/// chunks in order, put together, are the one-shot bootstrap's draws.
+pub fn bootstrap_draws(
+    series: &[Series],
+    c: &Comparison,
+    options: &FamilyOptions,
+    range: std::ops::Range<usize>,
+) -> Vec<Draw> {
+    let members: Option<Vec<&Series>> = c.included.iter().map(|&i| series.get(i)).collect();
+    match members {
+        Some(m) => bootstrap(&m, c, options, range).0,
+        None => range.map(|_| None).collect(),
+    }
+}
+
+impl Comparison {
+    /// The comparison at another target: the data needs read off the same fits (as
+    /// [`compare`] with that target gives them), no bootstrap (its ratios were read at
+    /// the old target).
+    pub fn with_target(mut self, target_error: Option<f64>) -> Comparison {
+        self.needs = target_error
+            .map(|t| needs_at(self.form, &self.shared_fit.fits, t))
+            .unwrap_or_default();
+        self.bootstrap = FamilyBootstrap::default();
+        self
+    }
+
+    /// The comparison with the intervals of `draws` (every draw of a bootstrap of
+    /// `requested` resamples, from [`bootstrap_draws`]).
+    pub fn with_bootstrap(mut self, draws: Vec<Draw>, requested: usize) -> Comparison {
+        self.bootstrap = Draws(draws).summarise(requested);
+        self
+    }
+}
+
 /// Compares the series of a family. Series with too few points for the form are left
 /// out (named in [`Comparison::excluded`]); at least two must remain.
+///
+/// With `options.bootstrap > 0` the bootstrap runs here, in one go; the page runs it
+/// in chunks instead ([`bootstrap_draws`], then [`Comparison::with_bootstrap`]), which
+/// gives the same intervals.
 ///
 /// # Errors
 /// [`FamilyError`] when fewer than two series can be compared, the shared setting does
@@ -484,4 +524,5 @@ mod search;
 mod tests;
 
 use bootstrap::*;
+pub use bootstrap::{Draw, DrawValues};
 use search::*;

@@ -192,6 +192,32 @@ fn needs_sentence_and_bootstrap() {
     assert_eq!(c.bootstrap.failed, 0);
     let again = compare(&fam, &o).unwrap();
     assert_eq!(again.bootstrap, c.bootstrap, "seeded");
+    // In chunks (as the page runs it), from the point comparison: the same intervals.
+    let point = compare(
+        &fam,
+        &FamilyOptions {
+            bootstrap: 0,
+            ..o.clone()
+        },
+    )
+    .unwrap();
+    let mut draws = bootstrap_draws(&fam, &point, &o, 0..7);
+    draws.extend(bootstrap_draws(&fam, &point, &o, 7..8));
+    draws.extend(bootstrap_draws(&fam, &point, &o, 8..60));
+    assert_eq!(point.clone().with_bootstrap(draws, 60), c);
+    // Another target: the same as comparing afresh with it.
+    for t in [Some(0.08), None, Some(1e-9)] {
+        let fresh = compare(
+            &fam,
+            &FamilyOptions {
+                bootstrap: 0,
+                target_error: t,
+                ..o.clone()
+            },
+        )
+        .unwrap();
+        assert_eq!(c.clone().with_target(t), fresh);
+    }
     let s = sentence(&c, &names, Some("a target error of 0.05"));
     assert!(
         s.starts_with("One exponent fits all 3 series: beta_g = -0.3"),
