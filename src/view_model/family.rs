@@ -42,7 +42,7 @@ pub fn family(state: &State, parsed: &Parsed) -> Option<Result<Family, usize>> {
     family_after(state, parsed, None)
 }
 
-/// [`family`], reusing `prev`'s comparison (the point results) when only the target
+/// The family of `state` and `parsed`, reusing `prev`'s comparison (the point results) when only the target
 /// changed: the fits stay, the data needs are read again at the new target.
 pub fn family_after(
     state: &State,
