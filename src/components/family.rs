@@ -86,9 +86,16 @@ fn panel_html(f: Option<&Result<family::Family, usize>>, shared: Shared) -> Html
     match f {
         Some(Ok(f)) => {
             let drawn: Vec<&str> = f.shown.iter().map(|&i| f.series[i].name.as_str()).collect();
+            // Series drawn with a band (the bootstrap's refits of their own fit).
+            let banded = f
+                .shown
+                .iter()
+                .filter(|&&i| !family::separate_draws(f, i).is_empty())
+                .count();
             h.tag("<div class=\"family\" id=\"family-view\"")
                 .attr("data-drawn", Some(&drawn.join("\u{1f}")))
                 .attr("data-count", Some(&drawn.len().to_string()))
+                .attr("data-banded", Some(&banded.to_string()))
                 .tag(">");
             h.append(family::legend_html(f));
             h.append(family::table_html(f));

@@ -398,7 +398,7 @@ pub fn family_curve(
                 (lo.min(m), hi.max(m))
             });
             let fit = crate::view_model::family::separate_fit(f, i).filter(|_| lo < hi);
-            let curve = fit
+            let curve: Vec<(f64, f64)> = fit
                 .map(|fit| {
                     log_grid(lo, hi, GRID / 2)
                         .into_iter()
@@ -420,12 +420,25 @@ pub fn family_curve(
                         .collect()
                 })
                 .unwrap_or_default();
+            // The band over the same sizes as the fit and its extrapolation.
+            let band = fit
+                .map(|fit| {
+                    let draws = crate::view_model::family::separate_draws(f, i);
+                    let sizes: Vec<f64> = curve
+                        .iter()
+                        .chain(&extrapolation)
+                        .map(|&(m, _)| m)
+                        .collect();
+                    self::band(fit.form, draws, &sizes)
+                })
+                .unwrap_or_default();
             scalefit_plot::SeriesCurve {
                 name: s.name.clone(),
                 color: i,
                 points,
                 curve,
                 extrapolation,
+                band,
                 faded: false,
             }
         })
@@ -522,5 +535,59 @@ mod tests {
             plot.family.iter().any(|s| !s.extrapolation.is_empty()),
             "some series reach the target beyond their data"
         );
+    }
+
+    #[test]
+    fn each_series_gets_its_band_once_the_bootstrap_is_in() {
+        let state = State {
+            text: NMT_REAL_CSV.into(),
+            target: Some(0.3),
+            bootstrap: 60,
+            family: Some(Default::default()),
+            ..State::default()
+        };
+        let parsed = session::parse_state(&state);
+        let mut f = crate::view_model::family::family(&state, &parsed)
+            .unwrap()
+            .unwrap();
+        let (plot, _) = family_curve(&f, Metric::Error, false);
+        assert!(
+            plot.family.iter().all(|s| s.band.is_empty()),
+            "no band before the bootstrap"
+        );
+        let c = f.comparison.clone().unwrap();
+        let draws = scalefit_core::family::bootstrap_draws(&f.members, &c, &f.options, 0..60);
+        f.comparison = Ok(c.with_bootstrap(draws, 60));
+        let (plot, _) = family_curve(&f, Metric::Error, false);
+        assert_eq!(plot.family.len(), 5);
+        for s in &plot.family {
+            // Over the fit and its extrapolation, the band brackets the point fit at
+            // (nearly) every size and widens past the data.
+            let line: Vec<(f64, f64)> = s.curve.iter().chain(&s.extrapolation).copied().collect();
+            assert_eq!(s.band.len(), line.len(), "{}: a band row per size", s.name);
+            let inside = s
+                .band
+                .iter()
+                .zip(&line)
+                .filter(|((m, lo, hi), (mc, e))| m == mc && lo <= e && e <= hi)
+                .count();
+            assert!(
+                inside * 10 >= line.len() * 9,
+                "{}: {inside} of {} sizes inside",
+                s.name,
+                line.len()
+            );
+            let width = |b: &(f64, f64, f64)| (b.2 / b.1).ln();
+            let first = s.band.first().map(width).unwrap();
+            let last = s.band.last().map(width).unwrap();
+            assert!(
+                first > 0.0 && last.is_finite(),
+                "{}: {first} {last}",
+                s.name
+            );
+            if !s.extrapolation.is_empty() {
+                assert!(last > first, "{}: wider at the target", s.name);
+            }
+        }
     }
 }

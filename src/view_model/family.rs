@@ -124,6 +124,20 @@ pub fn separate_fit(f: &Family, i: usize) -> Option<&scalefit_core::fit::Fit> {
     c.separate.get(at)
 }
 
+/// The bootstrap's refits of series `i`'s separate fit (an index into `f.series`):
+/// empty until the bootstrap is in, or when the series was not compared.
+pub fn separate_draws(f: &Family, i: usize) -> &[Vec<f64>] {
+    let Ok(c) = f.comparison.as_ref() else {
+        return &[];
+    };
+    f.shown
+        .iter()
+        .position(|&s| s == i)
+        .and_then(|k| c.included.iter().position(|&j| j == k))
+        .and_then(|at| c.bootstrap.series_params.get(at))
+        .map_or(&[], Vec::as_slice)
+}
+
 /// The legend: one toggle per series (`aria-pressed` when shown), in its colour.
 pub fn legend_html(f: &Family) -> Html {
     let mut h = Html::new();

@@ -18,6 +18,8 @@ const THREE = 'm,error,model\n' +
 const SHARED_BETA_G = -0.28822612401949477;
 // The light theme's first three series colours (Okabe-Ito; crates/scalefit-plot/src/theme.rs).
 const COLOURS = [[0, 114, 178], [213, 94, 0], [0, 158, 115]];
+// A family series' band opacity (SERIES_BAND_ALPHA in crates/scalefit-plot/src/chart.rs).
+const BAND_ALPHA = 0.14;
 
 let env;
 before(async () => { env = await startEnv(); });
@@ -38,18 +40,18 @@ async function waitCount(app, n) {
 }
 
 /** Pixels of the learning curve near each colour. */
-async function inkPerColour(app, colours) {
-  return app.page.evaluate((cs) => {
+async function inkPerColour(app, colours, tol = 24) {
+  return app.page.evaluate(([cs, tol]) => {
     const c = document.getElementById('learning-curve');
     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     const n = cs.map(() => 0);
     for (let i = 0; i < d.length; i += 4) {
       cs.forEach(([r, g, b], k) => {
-        if (Math.abs(d[i] - r) + Math.abs(d[i + 1] - g) + Math.abs(d[i + 2] - b) < 24) n[k] += 1;
+        if (Math.abs(d[i] - r) + Math.abs(d[i + 1] - g) + Math.abs(d[i + 2] - b) < tol) n[k] += 1;
       });
     }
     return n;
-  }, colours);
+  }, [colours, tol]);
 }
 
 async function open(t, opts = {}) {
@@ -122,12 +124,29 @@ test('the family bootstrap runs in the page: intervals equal the CLI\'s, per ser
     assertClose(ratios[k][0], r[0], 1e-9, `${name}'s data ratio, lower end`);
     assertClose(ratios[k][1], r[1], 1e-9, `${name}'s data ratio, upper end`);
   }
+  // Each series is drawn with its band, in its colour (the light background, 255,
+  // mixed with the series colour at the band's opacity).
+  await app.page.waitForFunction(() => document.getElementById('family-view')?.dataset.banded === '3',
+    null, { timeout: 20_000 });
+  await app.page.waitForTimeout(150);
+  const tints = COLOURS.map((c) => c.map((v) => Math.round(255 + BAND_ALPHA * (v - 255))));
+  const banded = await inkPerColour(app, tints, 5);
+  for (const [k, n] of banded.entries()) assert.ok(n > 50, `series ${k} has its band (${banded} tinted pixels)`);
   // The seed moves the intervals (a test that could not tell would pass anything).
   await app.fill('#seed', '2');
   await app.page.waitForFunction((lo) => {
     const e = document.getElementById('beta-g-shared-ci');
     return e && Number(e.dataset.lo) !== lo;
   }, ci[0], { timeout: 120_000 });
+  // Intervals off: the bands go with them.
+  await app.fill('#bootstrap', '0');
+  await app.page.waitForFunction(() => document.getElementById('family-view')?.dataset.banded === '0',
+    null, { timeout: 20_000 });
+  await app.page.waitForTimeout(150);
+  const bare = await inkPerColour(app, tints, 5);
+  for (const [k, n] of bare.entries()) {
+    assert.ok(banded[k] >= 2 * n + 40, `series ${k}'s band is gone (${bare} tinted pixels, ${banded} with bands)`);
+  }
 });
 
 test('the legend hides and shows a series; #shared refits', async (t) => {

@@ -36,6 +36,9 @@ const MAX_TICK: i32 = 5;
 const LEGEND_INSET: i32 = 5;
 /// Legend line spacing, in font sizes.
 const LEGEND_LINE_HEIGHT: f64 = 1.25;
+/// Opacity of a family series' band (fainter than the single curve's 0.18: several
+/// overlap).
+pub(crate) const SERIES_BAND_ALPHA: f64 = 0.14;
 
 /// The log10 ranges the two axes show.
 #[derive(Debug, Clone, Copy)]
@@ -341,6 +344,30 @@ impl<'a> Chart<'a> {
     /// back. Lower bounds at or below zero (a symmetric band around a small error) are
     /// pinned to the bottom of the frame instead of being dropped.
     pub fn draw_band(&mut self, band: &[(f64, f64, f64)]) -> Result<(), PlotError> {
+        let fill = self.theme.band.mix(0.18).filled();
+        if self.band_polygon(band, fill)? {
+            self.legend.push(("95% band".into(), Glyph::Bar(fill)));
+        }
+        Ok(())
+    }
+
+    /// A family series' band: the same polygon in the series' colour, fainter (bands
+    /// overlap), without a legend row of its own (the series' row names it).
+    pub fn draw_series_band(
+        &mut self,
+        band: &[(f64, f64, f64)],
+        color: RGBColor,
+    ) -> Result<(), PlotError> {
+        self.band_polygon(band, color.mix(SERIES_BAND_ALPHA).filled())?;
+        Ok(())
+    }
+
+    /// Fills the band's outline with `fill`; `false` when under two rows are drawable.
+    fn band_polygon(
+        &mut self,
+        band: &[(f64, f64, f64)],
+        fill: ShapeStyle,
+    ) -> Result<bool, PlotError> {
         let axes = self.axes;
         let fix = |v: f64| {
             if v.is_nan() {
@@ -360,7 +387,7 @@ impl<'a> Chart<'a> {
             })
             .collect();
         if rows.len() < 2 {
-            return Ok(());
+            return Ok(false);
         }
         rows.sort_by(|a, b| a.0.total_cmp(&b.0));
         let outline: Vec<Coord> = rows
@@ -368,10 +395,8 @@ impl<'a> Chart<'a> {
             .map(|r| self.at((r.0, r.2)))
             .chain(rows.iter().rev().map(|r| self.at((r.0, r.1))))
             .collect();
-        let fill = self.theme.band.mix(0.18).filled();
         self.c.polygon(&outline, &fill)?;
-        self.legend.push(("95% band".into(), Glyph::Bar(fill)));
-        Ok(())
+        Ok(true)
     }
 
     pub fn draw_line(

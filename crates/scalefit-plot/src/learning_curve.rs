@@ -50,6 +50,9 @@ pub struct SeriesCurve {
     pub curve: Vec<(f64, f64)>,
     /// Dashed continuation up to the target; may be empty.
     pub extrapolation: Vec<(f64, f64)>,
+    /// Pointwise 95% band `(m, lo, hi)` around `curve` and `extrapolation`, in the
+    /// series' colour; empty until the family's bootstrap is in.
+    pub band: Vec<(f64, f64, f64)>,
     /// Drawn faded, behind the single-curve elements (a sweep's runs behind their
     /// envelope).
     pub faded: bool,
@@ -86,7 +89,18 @@ pub(crate) fn draw(
     series.extend(family.iter().flatten());
     let x = LogRange::covering(series.iter().flat_map(|s| xs(s)));
     let core_y = LogRange::covering(series.iter().flat_map(|s| ys(s)).chain(plot.target));
-    let Some(axes) = Axes::new(x, band_extent(core_y, &plot.band)) else {
+    let bands: Vec<(f64, f64, f64)> = plot
+        .band
+        .iter()
+        .chain(
+            plot.family
+                .iter()
+                .filter(|s| !s.faded)
+                .flat_map(|s| &s.band),
+        )
+        .copied()
+        .collect();
+    let Some(axes) = Axes::new(x, band_extent(core_y, &bands)) else {
         return Err(chart::no_data(c, area, theme));
     };
     let target = plot.target.filter(|&t| crate::scale::log10_of(t).is_some());
@@ -114,6 +128,10 @@ pub(crate) fn draw(
     chart.draw_dashed(&extrapolation, theme.extrapolation, "extrapolation")?;
     chart.draw_points(&points, theme.point, true, points_name)?;
     chart.draw_points(&held_out, theme.held_out, false, "held-out points")?;
+    // Bands first, under every series' line and points.
+    for s in plot.family.iter().filter(|s| !s.faded) {
+        chart.draw_series_band(&s.band, theme.series_color(s.color))?;
+    }
     for (s, [pts, line, ext]) in plot.family.iter().zip(&family).filter(|(s, _)| !s.faded) {
         let color = theme.series_color(s.color);
         // Past the palette's eight colours, hollow markers tell a series apart.
