@@ -56,11 +56,10 @@ pub(super) fn bootstrap(
                 resampled.push(rs);
             }
             let refs: Vec<&Series> = resampled.iter().collect();
-            // A local scan around the point estimate and this resample's own exponents.
-            let b0 = c.shared_fit.beta_g;
-            let mut grid: Vec<f64> = (-6..=6).map(|k| b0 + 0.05 * k as f64).collect();
-            grid.extend(own.iter().copied());
-            let fit = shared_search(&refs, form, options.loss, options.shared, &grid)?;
+            // The point estimate and this resample's own exponents seed the search.
+            let mut seeds = own.clone();
+            seeds.push(c.shared_fit.beta_g);
+            let fit = shared_search(&refs, form, options.loss, options.shared, &seeds)?;
             let ratios = options
                 .target_error
                 .map(|t| {

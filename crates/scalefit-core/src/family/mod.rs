@@ -349,9 +349,7 @@ pub fn compare(series: &[Series], options: &FamilyOptions) -> Result<Comparison,
         .iter()
         .map(|f| f.params[form.beta_index()])
         .collect();
-    let mut grid = beta_grid(73, -3.0, 1.5);
-    grid.extend(own.iter().copied().filter(|b| b.is_finite()));
-    let shared_fit = shared_search(&members, form, options.loss, options.shared, &grid).ok_or(
+    let shared_fit = shared_search(&members, form, options.loss, options.shared, &own).ok_or(
         FamilyError::NoConvergence {
             shared: options.shared.id(),
         },

@@ -20,6 +20,27 @@ impl Search<'_> {
     /// Returns the grid as rows over `m0` (one row for a form without a knee) of
     /// columns over `beta_g`.
     fn profile_grid(&self) -> Vec<Vec<Node>> {
+        self.profile_grid_over(None)
+    }
+
+    /// The approximate profile at each exponent of `betas` (equally spaced, ascending):
+    /// the node objective with the linear parameters solved, least over the knee's
+    /// rows. What [`super::exponent_profile`] returns.
+    pub(super) fn exponent_profile(&self, betas: &[f64]) -> Vec<f64> {
+        let grid = self.profile_grid_over(Some(betas));
+        (0..betas.len())
+            .map(|c| {
+                grid.iter()
+                    .filter_map(|row| row.get(c))
+                    .map(|n| n.ssr)
+                    .fold(f64::INFINITY, f64::min)
+            })
+            .collect()
+    }
+
+    /// [`Search::profile_grid`] over the exponents `betas` (equally spaced) instead of
+    /// the form's grid, when given.
+    fn profile_grid_over(&self, betas: Option<&[f64]>) -> Vec<Vec<Node>> {
         let Search {
             form,
             loss,
@@ -29,7 +50,9 @@ impl Search<'_> {
         let spec = form.spec();
         let n = data.len();
         let bi = spec.exponent;
-        let betas: Vec<f64> = if holds.held[bi] {
+        let betas: Vec<f64> = if let Some(b) = betas {
+            b.to_vec()
+        } else if holds.held[bi] {
             vec![holds.values[bi]]
         } else {
             let steps = spec.exponent_steps;

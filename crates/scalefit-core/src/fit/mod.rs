@@ -190,6 +190,29 @@ pub fn fit_form(m: &[f64], y: &[f64], form: Form, options: &FitOptions) -> Resul
     )
 }
 
+/// The approximate profile of `form` over the exponent: at each of `betas` (equally
+/// spaced, ascending) the objective of the best profile-grid node with `beta_g` there,
+/// the linear parameters solved in closed form (for `log` loss the weighted linear
+/// solve, an approximation) and a knee scanned over its grid rows; the parameters of
+/// `fixed` held. The first stage of [`fit_form`] at every exponent at once, without the
+/// polish: a screen for where the exact profile is worth evaluating. `None` when the
+/// points or holds cannot be fitted; `+inf` at an exponent where no node solves.
+pub(crate) fn exponent_profile(
+    m: &[f64],
+    y: &[f64],
+    form: Form,
+    loss: Loss,
+    fixed: &[(String, f64)],
+    betas: &[f64],
+) -> Option<Vec<f64>> {
+    let data = Data::new(m, y, loss).ok()?;
+    let holds = Holds::from_options(form, fixed).ok()?;
+    // Large data are screened on their binned copy, as the fit searches them.
+    let binned = (data.len() > BIN_ABOVE).then(|| bin(&data, loss)).flatten();
+    let data = binned.as_ref().unwrap_or(&data);
+    Some(Search::new(form, loss, data, &holds).exponent_profile(betas))
+}
+
 /// What one search is over: the form, the loss, the points and the held parameters.
 /// The search's stages are its methods (`grid.rs`: the profile and the starts;
 /// `polish.rs`: the polishes).
