@@ -165,14 +165,12 @@ pub fn legend_html(f: &Family) -> Html {
 pub fn table_html(f: &Family) -> Html {
     let mut h = Html::new();
     let form = f.comparison.as_ref().ok().map(|c| c.form);
-    h.tag("<div class=\"table-wrap\"><table class=\"params\" id=\"family-table\"><caption>Each series fitted on its own (its exponent's 95% interval from the resamples within it)</caption><thead><tr><th scope=\"col\">series</th><th scope=\"col\">points</th>");
+    h.tag("<div class=\"table-wrap\"><table class=\"params\" id=\"family-table\"><caption>Each series fitted on its own, with 95% intervals from the resamples within it</caption><thead><tr><th scope=\"col\">series</th><th scope=\"col\">points</th>");
     if let Some(form) = form {
         for p in form.param_names() {
             h.tag("<th scope=\"col\">").symbol(p).tag("</th>");
         }
-        h.tag("<th scope=\"col\">")
-            .symbol("beta_g")
-            .tag(" 95%</th><th scope=\"col\">m at target</th>");
+        h.tag("<th scope=\"col\">m at target</th>");
     }
     h.tag("</tr></thead><tbody>");
     for &i in &f.shown {
@@ -187,12 +185,29 @@ pub fn table_html(f: &Family) -> Html {
             .tag("</td>");
         let fit = separate_fit(f, i);
         if let (Some(form), Ok(c)) = (form, &f.comparison) {
+            let at = f
+                .shown
+                .iter()
+                .position(|&s| s == i)
+                .and_then(|k| c.included.iter().position(|&j| j == k));
+            let cis = at.and_then(|a| c.bootstrap.series_ci95.get(a));
             match fit {
                 Some(fit) => {
-                    for &v in &fit.params {
+                    for (p, (name, &v)) in form.param_names().iter().zip(&fit.params).enumerate() {
                         h.tag("<td class=\"num\"")
+                            .attr("data-param", Some(name))
                             .attr("data-value", Some(&format!("{v}")));
-                        h.tag(">").text(&num(v)).tag("</td>");
+                        h.tag(">").text(&num(v));
+                        if let Some((lo, hi)) = cis.and_then(|c| c.get(p).copied().flatten()) {
+                            let fmt = if *name == "beta_g" { exponent } else { num };
+                            h.tag("<span class=\"ci\"")
+                                .attr("data-lo", Some(&format!("{lo}")))
+                                .attr("data-hi", Some(&format!("{hi}")))
+                                .tag(">")
+                                .text(&interval(lo, hi, fmt))
+                                .tag("</span>");
+                        }
+                        h.tag("</td>");
                     }
                 }
                 None => {
@@ -201,16 +216,6 @@ pub fn table_html(f: &Family) -> Html {
                     }
                 }
             }
-            let at = f
-                .shown
-                .iter()
-                .position(|&s| s == i)
-                .and_then(|k| c.included.iter().position(|&j| j == k));
-            interval_cell(
-                &mut h,
-                at.and_then(|a| c.bootstrap.series_beta_g.get(a).copied().flatten()),
-                exponent,
-            );
             let need = at.and_then(|a| c.needs.get(a)).and_then(|n| n.data_size);
             h.tag("<td class=\"num\">")
                 .text(&need.map_or("—".into(), num))
@@ -476,9 +481,10 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("40 resamples"), "{html}");
-        // Every series' own interval and every ratio's.
+        // Every parameter's interval of every series (power: alpha and beta_g), and
+        // every ratio's.
         let table = table_html(&f).finish();
-        assert_eq!(table.matches("data-lo=").count(), 3, "{table}");
+        assert_eq!(table.matches("class=\"ci\" data-lo=").count(), 3 * 2, "{table}");
         assert_eq!(html.matches("data-lo=").count(), 1 + 3, "{html}");
         // Bootstrap 0: said, not pending.
         let s0 = State { bootstrap: 0, ..s };

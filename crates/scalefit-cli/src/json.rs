@@ -271,7 +271,8 @@ impl RelativeReport {
 /// The report of `--series all` (SPEC section 5): each series' section-4 object and
 /// the comparison. Beyond the SPEC's keys (additive): `comparison_error` when there is
 /// no comparison, `errors` for series with no fit, and in the comparison `bootstrap`,
-/// `dof`, `excluded`, `needs`, `separate`, `separate_beta_g_ci95` and `sentence`.
+/// `dof`, `excluded`, `needs`, `separate`, `separate_beta_g_ci95`, `separate_ci95` and
+/// `sentence`.
 #[derive(Serialize)]
 pub struct FamilyReport<'a> {
     comparison: Option<FamilyComparison<'a>>,
@@ -308,6 +309,7 @@ struct FamilyComparison<'a> {
     params: BTreeMap<&'static str, Param<'a>>,
     separate: BTreeMap<&'a str, BTreeMap<&'static str, Option<f64>>>,
     separate_beta_g_ci95: BTreeMap<&'a str, Pair>,
+    separate_ci95: BTreeMap<&'a str, BTreeMap<&'static str, Pair>>,
     sentence: String,
     shared: Vec<&'static str>,
     ssr_separate: Option<f64>,
@@ -413,6 +415,19 @@ impl<'a> FamilyComparison<'a> {
             .zip(&c.bootstrap.series_beta_g)
             .filter_map(|(n, ci)| ci.map(|ci| (*n, pair(Some(ci)))))
             .collect();
+        let separate_ci95 = names
+            .iter()
+            .zip(&c.bootstrap.series_ci95)
+            .map(|(n, cis)| {
+                let p = form
+                    .param_names()
+                    .iter()
+                    .zip(cis)
+                    .filter_map(|(p, ci)| ci.map(|ci| (*p, pair(Some(ci)))))
+                    .collect();
+                (*n, p)
+            })
+            .collect();
         let needs = f.options.target_error.map(|t| Needs {
             reference: names.first().copied().unwrap_or("?"),
             series: names
@@ -455,6 +470,7 @@ impl<'a> FamilyComparison<'a> {
             params,
             separate,
             separate_beta_g_ci95,
+            separate_ci95,
             sentence: scalefit_core::family::sentence(c, &f.compared_names(), target_label),
             shared: shared.to_vec(),
             ssr_separate: finite(c.ssr_separate),

@@ -81,6 +81,7 @@ fn check_comparison_keys(c: &Value) {
         "needs",
         "separate",
         "separate_beta_g_ci95",
+        "separate_ci95",
         "sentence",
     ];
     let want: BTreeSet<&str> = spec.iter().chain(&extra).copied().collect();

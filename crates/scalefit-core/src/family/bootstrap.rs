@@ -99,6 +99,14 @@ impl Draws {
             data_ratio: (0..ratios)
                 .map(|i| interval95(ok.iter().map(|d| d.ratios[i].unwrap_or(f64::NAN))))
                 .collect(),
+            series_ci95: (0..series)
+                .map(|i| {
+                    let k = ok.first().map_or(0, |d| d.params[i].len());
+                    (0..k)
+                        .map(|p| interval95(ok.iter().map(|d| d.params[i][p])))
+                        .collect()
+                })
+                .collect(),
             series_params: (0..series)
                 .map(|i| ok.iter().map(|d| d.params[i].clone()).collect())
                 .collect(),

@@ -168,6 +168,9 @@ pub struct FamilyBootstrap {
     pub series_beta_g: Vec<Option<(f64, f64)>>,
     /// Each included series' data need at the target relative to the reference series.
     pub data_ratio: Vec<Option<(f64, f64)>>,
+    /// Each included series' parameters' intervals (its separate fits over the
+    /// resamples; the form's parameter order).
+    pub series_ci95: Vec<Vec<Option<(f64, f64)>>>,
     /// Each included series' separate fits over the resamples that succeeded (all
     /// parameters): the refitted curves a band around the series' own fit is read from.
     pub series_params: Vec<Vec<Vec<f64>>>,
