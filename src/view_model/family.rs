@@ -484,7 +484,11 @@ mod tests {
         // Every parameter's interval of every series (power: alpha and beta_g), and
         // every ratio's.
         let table = table_html(&f).finish();
-        assert_eq!(table.matches("class=\"ci\" data-lo=").count(), 3 * 2, "{table}");
+        assert_eq!(
+            table.matches("class=\"ci\" data-lo=").count(),
+            3 * 2,
+            "{table}"
+        );
         assert_eq!(html.matches("data-lo=").count(), 1 + 3, "{html}");
         // Bootstrap 0: said, not pending.
         let s0 = State { bootstrap: 0, ..s };
