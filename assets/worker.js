@@ -1,13 +1,16 @@
 // A bootstrap worker (src/worker.rs): loads the page's own wasm, then runs the chunks
 // of resamples the page's pool (src/js/pool.js) sends, one at a time.
-let ready = null;
+// The page's module (compiled, or its URL) comes in the first message; chunks that
+// arrive before it wait for it.
+let init;
+const ready = new Promise((resolve) => { init = resolve; });
 self.onmessage = (ev) => {
   const m = ev.data;
   if (m.init) {
-    ready = import(m.init.js).then(async (mod) => {
+    init(import(m.init.js).then(async (mod) => {
       await mod.default({ module_or_path: m.init.wasm });
       return mod;
-    });
+    }));
     return;
   }
   ready

@@ -367,7 +367,7 @@ async function main() {
       ['(f) NMT family, target edit: parse..drawn', `p50 ${result.family_nmt_target_drawn_ms.p50} ms`, `n=${familyDrawn.length}`],
       ['(f) NMT family, data edit: comparison', `median ${result.family_nmt_data_ms.median} ms`, `n=${familyDataMs.length} (every series refitted)`],
       ['(f) NMT family, data edit: parse..drawn', `p50 ${result.family_nmt_data_drawn_ms.p50} ms`, `n=${familyDataDrawn.length}`],
-      ['(g) NMT family: 1,000-resample bootstrap', `${familyBoot.intervals_ms} ms`, `${familyBoot.long_tasks} long tasks, longest ${familyBoot.longest_ms} ms (main thread)`],
+      ['(g) NMT family: 1,000-resample bootstrap', `${familyBoot.intervals_ms} ms`, `${familyBoot.long_tasks} long tasks, longest ${familyBoot.longest_ms} ms`],
     ];
     console.log(`machine: ${result.machine.nproc} CPUs, ${result.machine.cpu}, Chromium ${result.machine.chromium}`);
     for (const r of rows) console.log(r[0].padEnd(50) + r[1].padEnd(18) + r[2]);

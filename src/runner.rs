@@ -123,11 +123,13 @@ type PoolCallbacks = (
 
 /// The bootstrap scheduler: one job at a time; starting one cancels the last. Jobs run
 /// on the worker pool when the page has one, else (or should the pool fail) in slices
-/// on the main thread.
+/// on the main thread. Several runners share the pool (each cancels only its own job).
 #[derive(Clone, Default)]
 pub struct Runner {
     generation: Rc<Cell<u64>>,
     callbacks: Rc<RefCell<Option<PoolCallbacks>>>,
+    /// The pool's id of this runner's last job there.
+    pool_job: Rc<Cell<u32>>,
 }
 
 impl std::fmt::Debug for Runner {
@@ -143,7 +145,7 @@ impl Runner {
     pub fn cancel(&self) {
         self.generation.set(self.generation.get().wrapping_add(1));
         if self.callbacks.borrow().is_some() && pool::available() {
-            pool::cancel();
+            pool::cancel(self.pool_job.get());
         }
     }
 
@@ -210,6 +212,7 @@ impl Runner {
         };
         let on_chunk = {
             let fallback = fallback.clone();
+            let pool_job = self.pool_job.clone();
             move |start: usize, end: usize, out: js_sys::Float64Array| {
                 if current.get() != generation {
                     return;
@@ -225,7 +228,7 @@ impl Runner {
                     (ok, r.next)
                 };
                 if !ok {
-                    pool::cancel();
+                    pool::cancel(pool_job.get());
                     fallback();
                     return;
                 }
@@ -249,7 +252,7 @@ impl Runner {
         };
         let on_fail = move |_why: String| fallback();
         let callbacks: PoolCallbacks = (Closure::new(on_chunk), Closure::new(on_fail));
-        pool::run(
+        let id = pool::run(
             kind,
             &state,
             total,
@@ -257,6 +260,7 @@ impl Runner {
             &callbacks.0,
             &callbacks.1,
         );
+        self.pool_job.set(id);
         // The last job's callbacks go now: the pool was told to forget them.
         *self.callbacks.borrow_mut() = Some(callbacks);
     }
@@ -380,7 +384,7 @@ mod pool {
         #[wasm_bindgen(js_name = pool_disable)]
         fn js_disable();
         #[wasm_bindgen(js_name = pool_cancel)]
-        fn js_cancel();
+        fn js_cancel(id: u32);
         #[wasm_bindgen(js_name = pool_run)]
         fn js_run(
             kind: u32,
@@ -389,7 +393,7 @@ mod pool {
             chunk: usize,
             on_chunk: &Closure<dyn FnMut(usize, usize, js_sys::Float64Array)>,
             on_fail: &Closure<dyn FnMut(String)>,
-        );
+        ) -> u32;
     }
 
     /// Whether the page has a pool (a browser with workers, a built page); never in
@@ -407,8 +411,9 @@ mod pool {
         js_disable();
     }
 
-    pub fn cancel() {
-        js_cancel();
+    /// Cancels the pool's job `id`; the others go on.
+    pub fn cancel(id: u32) {
+        js_cancel(id);
     }
 
     pub fn run(
@@ -418,8 +423,8 @@ mod pool {
         chunk: usize,
         on_chunk: &Closure<dyn FnMut(usize, usize, js_sys::Float64Array)>,
         on_fail: &Closure<dyn FnMut(String)>,
-    ) {
-        js_run(kind, state, total, chunk, on_chunk, on_fail);
+    ) -> u32 {
+        js_run(kind, state, total, chunk, on_chunk, on_fail)
     }
 }
 

@@ -19,19 +19,24 @@ use wasm_bindgen::prelude::wasm_bindgen;
 
 use crate::state::inputs::fit_inputs;
 use crate::state::MAX_BOOTSTRAP;
+use crate::view_model::family::{family_after, Family};
 use crate::view_model::sweep::{sweep_page, SweepPage};
+use scalefit_core::family::{bootstrap_draws, Comparison, Draw, DrawValues};
 
 /// The learning curve's bootstrap (and the model-size law's).
 pub const CURVE: u32 = 0;
 /// A sweep's joint-law bootstrap.
 pub const JOINT: u32 = 1;
+/// A family's bootstrap within series.
+pub const FAMILY: u32 = 2;
 
 thread_local! {
     static CURVE_FIT: RefCell<Option<(String, Analysis)>> = const { RefCell::new(None) };
     static JOINT_FIT: RefCell<Option<(String, SweepPage)>> = const { RefCell::new(None) };
+    static FAMILY_FIT: RefCell<Option<(String, Family)>> = const { RefCell::new(None) };
 }
 
-/// Runs resamples `start..end` of job `kind` ([`CURVE`], [`JOINT`]) of the state
+/// Runs resamples `start..end` of job `kind` ([`CURVE`], [`JOINT`], [`FAMILY`]) of the state
 /// `state` (JSON): the encoded refits ([`encode_curve`], [`encode_joint`]), or an
 /// empty array when the state has no such bootstrap.
 #[wasm_bindgen]
@@ -49,6 +54,12 @@ pub fn worker_run(kind: u32, state: &str, start: usize, end: usize) -> Vec<f64> 
             let samples =
                 joint_bootstrap_samples(&p.sweep, &p.report.joint, &p.options.joint, range.clone());
             encode_joint(&p.report.joint.params, &samples)
+        }),
+        FAMILY => with_family(state, |f, c| {
+            encode_family(
+                c.shared_fit.beta_g,
+                &bootstrap_draws(&f.members, c, &f.options, range.clone()),
+            )
         }),
         _ => None,
     }
@@ -80,6 +91,83 @@ fn with_joint(state: &str, f: impl FnOnce(&SweepPage) -> Vec<f64>) -> Option<Vec
         }
         c.as_ref().map(|(_, p)| f(p))
     })
+}
+
+fn with_family(state: &str, f: impl FnOnce(&Family, &Comparison) -> Vec<f64>) -> Option<Vec<f64>> {
+    FAMILY_FIT.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.as_ref().map(|(s, _)| s.as_str()) != Some(state) {
+            let s: State = serde_json::from_slice(state.as_bytes()).ok()?;
+            let parsed = session::parse_state(&s);
+            let fam = family_after(&s, &parsed, None)?.ok()?;
+            *c = Some((state.to_owned(), fam));
+        }
+        let (_, fam) = c.as_ref()?;
+        let comparison = fam.comparison.as_ref().ok()?;
+        Some(f(fam, comparison))
+    })
+}
+
+/// `[shared beta_g of the point comparison, n, per draw: flag (0 = failed); for a draw,
+/// beta_g, S, own exponents (S), per series P and its parameters (P), R, per ratio
+/// flag (0 = none) and value]`.
+pub fn encode_family(point: f64, draws: &[Draw]) -> Vec<f64> {
+    let mut out = vec![point, draws.len() as f64];
+    for d in draws {
+        let Some(d) = d else {
+            out.push(0.0);
+            continue;
+        };
+        out.extend_from_slice(&[1.0, d.beta_g, d.own.len() as f64]);
+        out.extend_from_slice(&d.own);
+        for p in &d.params {
+            out.push(p.len() as f64);
+            out.extend_from_slice(p);
+        }
+        out.push(d.ratios.len() as f64);
+        for r in &d.ratios {
+            out.extend_from_slice(&[f64::from(u8::from(r.is_some())), r.unwrap_or(0.0)]);
+        }
+    }
+    out
+}
+
+/// Reads [`encode_family`]'s array back, `None` unless well formed and its point
+/// comparison's shared exponent is `point`, bit for bit.
+pub fn decode_family(out: &[f64], point: f64) -> Option<Vec<Draw>> {
+    let mut r = Reader(out);
+    if r.take(1)?.first()?.to_bits() != point.to_bits() {
+        return None;
+    }
+    let n = r.count()?;
+    let mut draws = Vec::with_capacity(n);
+    for _ in 0..n {
+        if *r.take(1)?.first()? != 1.0 {
+            draws.push(None);
+            continue;
+        }
+        let beta_g = *r.take(1)?.first()?;
+        let s = r.count()?;
+        let own = r.take(s)?.to_vec();
+        let mut params = Vec::with_capacity(s);
+        for _ in 0..s {
+            let p = r.count()?;
+            params.push(r.take(p)?.to_vec());
+        }
+        let k = r.count()?;
+        let mut ratios = Vec::with_capacity(k);
+        for _ in 0..k {
+            let v = r.take(2)?;
+            ratios.push((v[0] == 1.0).then_some(v[1]));
+        }
+        draws.push(Some(DrawValues {
+            beta_g,
+            own,
+            params,
+            ratios,
+        }));
+    }
+    r.0.is_empty().then_some(draws)
 }
 
 /// `[P, fit params (P), n, per sample: len (0 = failed) and values, m, per size sample:
@@ -256,6 +344,57 @@ mod tests {
         assert_eq!(decode_joint(&out, &p).unwrap(), samples);
         assert!(decode_joint(&out, &q).is_none());
         assert!(decode_joint(&out[..7], &p).is_none());
+    }
+
+    #[test]
+    fn family_chunks_round_trip_bit_for_bit_and_check_the_point() {
+        let d = DrawValues {
+            beta_g: -0.31,
+            own: vec![-0.3, -0.0],
+            params: vec![vec![2.0, -0.3, 0.1], vec![f64::MIN_POSITIVE, -0.0, 0.0]],
+            ratios: vec![Some(1.0), None],
+        };
+        let draws = vec![
+            Some(d.clone()),
+            None,
+            Some(DrawValues {
+                ratios: vec![],
+                ..d
+            }),
+        ];
+        let out = encode_family(-0.3, &draws);
+        assert_eq!(decode_family(&out, -0.3).unwrap(), draws);
+        assert!(decode_family(&out, -0.30000000000000004).is_none());
+        assert!(decode_family(&out[..out.len() - 1], -0.3).is_none());
+        let mut more = out.clone();
+        more.push(0.0);
+        assert!(decode_family(&more, -0.3).is_none());
+        assert!(decode_family(&[], -0.3).is_none());
+    }
+
+    #[test]
+    fn a_worker_resamples_the_page_family() {
+        let state = State {
+            text: "m,error,model\n1000,0.50,a\n2000,0.41,a\n4000,0.335,a\n8000,0.275,a\n\
+                   16000,0.226,a\n1000,0.40,b\n2000,0.33,b\n4000,0.27,b\n8000,0.222,b\n\
+                   16000,0.18,b\n"
+                .into(),
+            bootstrap: 9,
+            target: Some(0.1),
+            family: Some(Default::default()),
+            ..State::default()
+        };
+        let json = crate::export::state_json(&state);
+        let parsed = session::parse_state(&state);
+        let f = family_after(&state, &parsed, None).unwrap().unwrap();
+        let c = f.comparison.as_ref().unwrap();
+        let mut draws = Vec::new();
+        for (s, e) in [(0, 4), (4, 9)] {
+            let out = worker_run(FAMILY, &json, s, e);
+            draws.extend(decode_family(&out, c.shared_fit.beta_g).unwrap());
+        }
+        assert_eq!(draws, bootstrap_draws(&f.members, c, &f.options, 0..9));
+        assert!(draws.iter().all(Option::is_some));
     }
 
     #[test]

@@ -384,6 +384,10 @@ fn sweep_spine(
     })
 }
 
+/// How long a family's bootstrap waits after its point comparison before it starts:
+/// longer than the gap between quick edits, short beside the bootstrap itself.
+const FAMILY_BOOT_DELAY: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// What a family's bootstrap depends on: the series compared, the options (count,
 /// seed, target: the data ratios are read per resample) and the point comparison's
 /// shared exponent.
@@ -398,17 +402,32 @@ fn family_key(f: &Family) -> Option<FamilyKey> {
     ))
 }
 
-/// A family's memo: the point comparison at once, then its bootstrap within series in
-/// slices on the main thread (progress in `#family-progress`). An edit that keeps the
+/// A family's memo: the point comparison at once, then its bootstrap within series on
+/// the worker pool (in slices on the main thread without one; progress in
+/// `#family-progress`). An edit that keeps the
 /// key keeps the run; the intervals join the comparison when every resample is in.
 fn family_spine(
     settled: RwSignal<scalefit_core::permalink::State>,
     parsed: Memo<scalefit_core::parse::Parsed>,
 ) -> Memo<Option<Result<Family, usize>>> {
+    let runner = StoredValue::new_local(Runner::default());
+    let started = StoredValue::new(None::<FamilyKey>);
     let point = Memo::new(move |prev: Option<&Option<Result<Family, usize>>>| {
         let t0 = dom::now_ms();
         let prev = prev.and_then(|p| p.as_ref()).and_then(|p| p.as_ref().ok());
-        let f = settled.with(|s| parsed.with(|p| view_model::family::family_after(s, p, prev)));
+        // A bootstrap of other inputs stops before the fits, not after them: its
+        // workers would take the cores the fits run on.
+        let stale = |members: &[Series], options: &FamilyOptions| {
+            let same = started.with_value(|k| {
+                k.as_ref()
+                    .is_some_and(|k| k.0.as_slice() == members && &k.1 == options)
+            });
+            if !same {
+                runner.with_value(Runner::cancel);
+            }
+        };
+        let f =
+            settled.with(|s| parsed.with(|p| view_model::family::family_with(s, p, prev, stale)));
         if matches!(f, Some(Ok(_))) {
             crate::perf::family_fit_done(dom::now_ms() - t0);
         }
@@ -416,8 +435,6 @@ fn family_spine(
     });
     let booted = StoredValue::new(None::<(FamilyKey, Vec<Draw>)>);
     let booted_now = Trigger::new();
-    let runner = Runner::default();
-    let started = StoredValue::new(None::<FamilyKey>);
     Effect::new(move |_| {
         let job = point.with(|f| match f {
             Some(Ok(f)) if f.options.bootstrap > 0 => {
@@ -426,6 +443,7 @@ fn family_spine(
                 Some(FamilyJob {
                     key,
                     comparison: c,
+                    state: settled.with_untracked(crate::export::state_json),
                     draws: Vec::new(),
                 })
             }
@@ -438,23 +456,33 @@ fn family_spine(
         started.set_value(k);
         booted.set_value(None);
         booted_now.notify();
-        match job {
-            Some(job) => runner.start_job(
-                job,
-                |(done, total)| {
-                    dom::set_text(
-                        "family-progress",
-                        &format!("Intervals: {done} of {total} resamples within series…"),
-                    );
-                },
-                move |done| {
-                    crate::perf::family_bootstrap_done();
-                    booted.set_value(Some(done));
-                    booted_now.notify();
-                },
-            ),
-            None => runner.cancel(),
-        }
+        runner.with_value(Runner::cancel);
+        let Some(job) = job else { return };
+        // The resamples start once the edits pause (`FAMILY_BOOT_DELAY`): edits in
+        // quick succession are fitted with the cores to themselves.
+        let key = Some(job.key.clone());
+        set_timeout(
+            move || {
+                if !started.with_value(|s| *s == key) {
+                    return;
+                }
+                runner.get_value().start_offload(
+                    job,
+                    |(done, total)| {
+                        dom::set_text(
+                            "family-progress",
+                            &format!("Intervals: {done} of {total} resamples within series…"),
+                        );
+                    },
+                    move |done| {
+                        crate::perf::family_bootstrap_done();
+                        booted.set_value(Some(done));
+                        booted_now.notify();
+                    },
+                );
+            },
+            FAMILY_BOOT_DELAY,
+        );
     });
     Memo::new(move |_| {
         let mut f = point.get()?;
@@ -478,7 +506,27 @@ fn family_spine(
 struct FamilyJob {
     key: FamilyKey,
     comparison: Comparison,
+    /// The state, as JSON, for the worker pool.
+    state: String,
     draws: Vec<Draw>,
+}
+
+impl Offload for FamilyJob {
+    fn kind(&self) -> u32 {
+        crate::worker::FAMILY
+    }
+    fn state(&self) -> &str {
+        &self.state
+    }
+    fn accept(&mut self, _: std::ops::Range<usize>, out: &[f64]) -> bool {
+        match crate::worker::decode_family(out, self.comparison.shared_fit.beta_g) {
+            Some(d) => {
+                self.draws.extend(d);
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 impl Job for FamilyJob {

@@ -49,6 +49,18 @@ pub fn family_after(
     parsed: &Parsed,
     prev: Option<&Family>,
 ) -> Option<Result<Family, usize>> {
+    family_with(state, parsed, prev, |_, _| {})
+}
+
+/// [`family_after`], calling `before` with the members and the options just before
+/// the fits are made (not when they are reused): the page cancels a bootstrap of
+/// other inputs there, so its workers do not slow the fits down.
+pub fn family_with(
+    state: &State,
+    parsed: &Parsed,
+    prev: Option<&Family>,
+    before: impl FnOnce(&[Series], &FamilyOptions),
+) -> Option<Result<Family, usize>> {
     let view = state.family.as_ref()?;
     if parsed.groups.len() < 2 || parsed.points.is_empty() {
         return None;
@@ -80,7 +92,10 @@ pub fn family_after(
             .comparison
             .clone()
             .map(|c| c.with_target(options.target_error)),
-        None => compare(&members, &point).map_err(|e| e.to_string()),
+        None => {
+            before(&members, &options);
+            compare(&members, &point).map_err(|e| e.to_string())
+        }
     };
     let target_label = options.target_error.map(|t| {
         let word = match state.metric {

@@ -77,3 +77,53 @@ test('an edit cancels the running bootstrap; typing is handled while one runs', 
   assertCli(got, want, 'the intervals are those of 300 resamples: nothing of the cancelled run');
   assert.equal(await app.page.evaluate(() => document.documentElement.dataset.bootstrapOn), 'workers');
 });
+
+// The three series of tests/e2e/family.test.mjs.
+const THREE = 'm,error,model\n' +
+  '1000,0.50,a\n2000,0.41,a\n4000,0.335,a\n8000,0.275,a\n16000,0.226,a\n' +
+  '1000,0.40,b\n2000,0.33,b\n4000,0.27,b\n8000,0.222,b\n16000,0.18,b\n' +
+  '1000,0.60,c\n2000,0.50,c\n4000,0.40,c\n8000,0.33,c\n16000,0.27,c\n';
+
+/** The family's intervals once in: the shared exponent's and every table cell's. */
+async function familyIntervals(app) {
+  await app.page.locator('#beta-g-shared-ci').waitFor({ state: 'attached', timeout: 120_000 });
+  return app.page.evaluate(() => [...document.querySelectorAll('#beta-g-shared-ci, #family-table .ci, #family-needs td[data-lo]')]
+    .map((e) => [e.dataset.lo, e.dataset.hi]));
+}
+
+test('a family\'s bootstrap runs in the worker pool beside the curve\'s, equal to the main thread\'s', async (t) => {
+  // Count the family chunks handed to workers (job kind 2, src/worker.rs).
+  const context = await env.browser.newContext();
+  await context.addInitScript(() => {
+    window.__familyChunks = 0;
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (m, ...rest) {
+      if (m && m.kind === 2) window.__familyChunks += 1;
+      return post.call(this, m, ...rest);
+    };
+  });
+  const app = await env.open(t, { context });
+  await app.paste(THREE);
+  await app.page.waitForFunction(() => document.getElementById('family-view')?.dataset.count === '3', null, { timeout: 20_000 });
+  const got = await familyIntervals(app);
+  assert.ok(got.length >= 1 + 6, `the shared exponent and every parameter of the three series have intervals (${got.length})`);
+  const chunks = await app.page.evaluate(() => window.__familyChunks);
+  assert.ok(chunks >= 2, `the family's resamples went to the workers in chunks (${chunks})`);
+  // The picked series' own bootstrap shares the pool and finishes too.
+  // (the Fit card's intervals, its table's third column).
+  await app.page.waitForFunction(() => {
+    const cells = [...document.querySelectorAll('#params tbody tr td:nth-child(3)')];
+    return cells.length > 0 && cells.every((td) => /\d.*–.*\d/.test(td.textContent));
+  }, null, { timeout: 120_000 });
+  // Without workers: the same numbers, bit for bit, from slices on the main thread.
+  const plainContext = await env.browser.newContext();
+  await plainContext.addInitScript(() => { delete window.Worker; });
+  const plain = await env.open(t, { context: plainContext });
+  await plain.paste(THREE);
+  const here = await familyIntervals(plain);
+  assert.deepEqual(got, here, 'the workers\' intervals are the main thread\'s');
+  await plain.page.close();
+  await plainContext.close();
+  await app.page.close();
+  await context.close();
+});
