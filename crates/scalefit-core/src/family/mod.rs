@@ -10,7 +10,7 @@
 //! the joint problem up to that scan, with no local start to fall into.
 
 use crate::bootstrap::{interval95, resample};
-use crate::fit::{aicc, fit_form, Fit, FitOptions};
+use crate::fit::{aicc, fit_form, Fit, FitError, FitOptions};
 use crate::model::{Form, Loss, ModelChoice};
 use crate::project::fmt_num;
 use crate::stats::f_sf;
@@ -304,7 +304,7 @@ impl Comparison {
 /// [`FamilyError`] when fewer than two series can be compared, the shared setting does
 /// not fit the form, or no fit converges.
 pub fn compare(series: &[Series], options: &FamilyOptions) -> Result<Comparison, FamilyError> {
-    let form = choose_form(series, options)?;
+    let (form, mut chosen) = choose_form(series, options)?;
     if options.shared == Shared::BetaGGamma && form.gamma_index().is_none() {
         return Err(FamilyError::NotInForm {
             form: form.id(),
@@ -332,7 +332,12 @@ pub fn compare(series: &[Series], options: &FamilyOptions) -> Result<Comparison,
             ));
             continue;
         }
-        match fit_form(&s.m, &s.y, form, &fit_opts) {
+        // Under `auto` the choice fitted this series already (the same fit).
+        let fit = match chosen.get_mut(i).and_then(Option::take) {
+            Some(f) => Ok(f),
+            None => fit_form(&s.m, &s.y, form, &fit_opts),
+        };
+        match fit {
             Ok(f) => {
                 included.push(i);
                 separate.push(f);
@@ -403,45 +408,59 @@ pub fn compare(series: &[Series], options: &FamilyOptions) -> Result<Comparison,
 }
 
 /// The form of the family: the chosen one, or under `auto` the form with the lowest
-/// summed AICc among those every series with enough points can take.
-fn choose_form(series: &[Series], options: &FamilyOptions) -> Result<Form, FamilyError> {
+/// summed AICc among those every series with enough points can take, with the fits
+/// made to choose it (by series; `None` where there is none).
+fn choose_form(
+    series: &[Series],
+    options: &FamilyOptions,
+) -> Result<(Form, Vec<Option<Fit>>), FamilyError> {
     if let ModelChoice::Form(f) = options.model {
-        return Ok(f);
+        return Ok((f, Vec::new()));
     }
     let fit_opts = FitOptions {
         loss: options.loss,
         fixed: Vec::new(),
     };
-    let mut best: Option<(f64, Form)> = None;
+    let mut best: Option<(f64, Form, Vec<Option<Fit>>)> = None;
     for form in Form::ALL {
         if options.shared == Shared::BetaGGamma && form.gamma_index().is_none() {
             continue;
         }
-        let usable: Vec<&Series> = series
+        let usable = series
             .iter()
             .filter(|s| distinct(&s.m) >= needs_points(form))
-            .collect();
-        if usable.len() < 2 {
+            .count();
+        if usable < 2 {
             continue;
         }
-        let total: Option<f64> = usable
+        let fits: Vec<Option<Result<Fit, FitError>>> = series
             .iter()
-            .map(|s| fit_form(&s.m, &s.y, form, &fit_opts).ok().map(|f| f.aicc))
+            .map(|s| {
+                (distinct(&s.m) >= needs_points(form))
+                    .then(|| fit_form(&s.m, &s.y, form, &fit_opts))
+            })
+            .collect();
+        let total: Option<f64> = fits
+            .iter()
+            .flatten()
+            .map(|f| f.as_ref().ok().map(|f| f.aicc))
             .sum();
         if let Some(t) = total.filter(|t| t.is_finite()) {
-            if best.is_none_or(|(b, _)| t < b) {
-                best = Some((t, form));
+            if best.as_ref().is_none_or(|(b, _, _)| t < *b) {
+                let kept = fits.into_iter().map(|f| f.and_then(Result::ok)).collect();
+                best = Some((t, form, kept));
             }
         }
     }
-    best.map(|(_, f)| f).ok_or(FamilyError::TooFewSeries {
-        form: "any form",
-        usable: series
-            .iter()
-            .filter(|s| distinct(&s.m) >= needs_points(Form::Power))
-            .count(),
-        total: series.len(),
-    })
+    best.map(|(_, f, fits)| (f, fits))
+        .ok_or(FamilyError::TooFewSeries {
+            form: "any form",
+            usable: series
+                .iter()
+                .filter(|s| distinct(&s.m) >= needs_points(Form::Power))
+                .count(),
+            total: series.len(),
+        })
 }
 
 /// Data needs at `target` from the shared fit's per-series curves; ratios against the
