@@ -1,6 +1,6 @@
 // A bootstrap worker (src/worker.rs): loads the page's own wasm, then runs the chunks
 // of resamples the page's pool (src/js/pool.js) sends, one at a time.
-// The page's module (compiled, or its URL) comes in the first message; chunks that
+// The page's module and glue (their URLs) come in the first message; chunks that
 // arrive before it wait for it.
 let init;
 const ready = new Promise((resolve) => { init = resolve; });

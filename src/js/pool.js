@@ -5,8 +5,7 @@
 // curve's and a family's): the workers take their chunks in turn. Cancelling a job
 // terminates the workers busy with it (a chunk cannot be interrupted); they are
 // replaced when there is work again, and a new job's workers start after the task
-// that asked for it (a worker's start compiles the module: not while the page fits
-// and draws an edit). The other jobs go on.
+// that asked for it (not while the page fits and draws an edit). The other jobs go on.
 let slots = null;
 const jobs = new Map(); // id -> job, in start order
 let nextId = 1;
@@ -19,18 +18,9 @@ function sources() {
   return js && wasm ? { js: js.href, wasm: wasm.href } : null;
 }
 
-// The module compiled once here and handed to every worker: a worker started after a
-// cancel instantiates it without compiling it again.
-let compiled = null;
-
 function spawn(src) {
   const w = new Worker(new URL("worker.js", document.baseURI), { type: "module" });
-  if (!compiled) {
-    compiled = typeof WebAssembly.compileStreaming === "function"
-      ? WebAssembly.compileStreaming(fetch(src.wasm)).catch(() => null)
-      : Promise.resolve(null);
-  }
-  compiled.then((module) => w.postMessage({ init: { js: src.js, wasm: module || src.wasm } }));
+  w.postMessage({ init: src });
   return w;
 }
 
