@@ -426,6 +426,31 @@ export class App {
     }, id);
   }
 
+  /**
+   * Catches the page's downloads where it hands them to the browser (an anchor's click
+   * on a blob URL); `takeDownloads()` returns them as `{ name, type, text }`.
+   */
+  async catchDownloads() {
+    await this.page.evaluate(() => {
+      const blobs = new Map();
+      const create = URL.createObjectURL.bind(URL);
+      URL.createObjectURL = (b) => { const url = create(b); blobs.set(url, b); return url; };
+      window.__downloads = [];
+      HTMLAnchorElement.prototype.click = function () {
+        const blob = blobs.get(this.href);
+        const name = this.download;
+        window.__downloads.push(blob
+          ? blob.text().then((text) => ({ name, type: blob.type, text }))
+          : Promise.resolve({ name, href: this.href }));
+      };
+    });
+  }
+
+  /** The downloads caught since the last call (see `catchDownloads`). */
+  async takeDownloads() {
+    return this.page.evaluate(() => Promise.all(window.__downloads.splice(0)));
+  }
+
   async screenshot(name) {
     await fsp.mkdir(SCREENSHOTS, { recursive: true });
     await this.page.screenshot({ path: path.join(SCREENSHOTS, name + '.png'), fullPage: true });

@@ -82,22 +82,10 @@ test('the learning-curve tooltip reads the curve and the points, and goes away',
 test('the SVG buttons download both plots as SVG documents', async (t) => {
   const app = await env.open(t);
   await app.paste(fixture('model_size.tsv'));
-  await app.page.evaluate(() => {
-    const blobs = new Map();
-    const create = URL.createObjectURL.bind(URL);
-    URL.createObjectURL = (b) => { const url = create(b); blobs.set(url, b); return url; };
-    window.__downloads = [];
-    HTMLAnchorElement.prototype.click = function () {
-      const blob = blobs.get(this.href);
-      const name = this.download;
-      window.__downloads.push(blob
-        ? blob.text().then((text) => ({ name, type: blob.type, text }))
-        : Promise.resolve({ name, href: this.href }));
-    };
-  });
+  await app.catchDownloads();
   for (const id of ['learning-curve', 'model-size']) {
     await app.page.click(`#${id}-svg`);
-    const got = await app.page.evaluate(() => Promise.all(window.__downloads.splice(0)));
+    const got = await app.takeDownloads();
     assert.equal(got.length, 1, `${id}: one download`);
     const [d] = got;
     assert.equal(d.name, `scalefit-${id}.svg`);

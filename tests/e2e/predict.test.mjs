@@ -24,21 +24,12 @@ async function lmCurve() {
 
 /** The CSV export, caught where the page hands it to the browser. */
 async function exportCsv(app) {
-  await app.page.evaluate(() => {
-    const blobs = new Map();
-    const create = URL.createObjectURL.bind(URL);
-    URL.createObjectURL = (b) => { const url = create(b); blobs.set(url, b); return url; };
-    window.__downloads = [];
-    HTMLAnchorElement.prototype.click = function () {
-      const blob = blobs.get(this.href);
-      window.__downloads.push(blob ? blob.text() : Promise.resolve(null));
-    };
-  });
+  await app.catchDownloads();
   await app.page.click('#export-csv');
-  const got = await app.page.evaluate(() => Promise.all(window.__downloads.splice(0)));
+  const got = await app.takeDownloads();
   assert.equal(got.length, 1, 'one download');
-  assert.ok(got[0], 'the download is the page\'s own CSV');
-  return got[0];
+  assert.ok(got[0].text, 'the download is the page\'s own CSV');
+  return got[0].text;
 }
 
 test('an LM curve of the dev split, pasted as it is: fitted with a note, its held-out predictions in the CSV equal the CLI\'s --predict', async (t) => {
