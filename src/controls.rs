@@ -177,6 +177,7 @@ fn scale_label(s: Scale) -> &'static str {
 fn model_label(m: ModelChoice) -> &'static str {
     match m {
         ModelChoice::Auto => "auto (AICc)",
+        ModelChoice::Form(Form::SmoothFloor) => "smooth-floor (M3)",
         ModelChoice::Form(f) => f.id(),
     }
 }
@@ -254,7 +255,7 @@ mod tests {
     fn options_are_the_core_ids_with_the_page_labels() {
         assert_eq!(
             select_options(ModelControl::Model).as_deref(),
-            Some("<option value=\"auto\">auto (AICc)</option><option value=\"power\">power</option><option value=\"power-floor\">power-floor</option><option value=\"three-region\">three-region</option>")
+            Some("<option value=\"auto\">auto (AICc)</option><option value=\"power\">power</option><option value=\"power-floor\">power-floor</option><option value=\"three-region\">three-region</option><option value=\"smooth-floor\">smooth-floor (M3)</option>")
         );
         assert_eq!(
             select_options(ModelControl::Scale).as_deref(),

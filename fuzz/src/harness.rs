@@ -260,17 +260,21 @@ impl<'a> Bytes<'a> {
 }
 
 /// Names `fixed` can use, including one no form has.
-pub const PARAM_NAMES: [&str; 7] = ["alpha", "beta_g", "gamma", "eps0", "m0", "beta_p", "delta"];
+pub const PARAM_NAMES: [&str; 8] = [
+    "alpha", "beta_g", "gamma", "eps0", "m0", "m1", "beta_p", "delta",
+];
 
 /// Decodes fuzz bytes into points, held-out points and options (bootstrap of at most
 /// 3 resamples).
 pub fn fit_input(data: &[u8]) -> (Vec<Point>, Vec<Point>, AnalysisOptions) {
     let mut b = Bytes::new(data);
     let flags = b.u8();
+    // Bits 0-1 choose auto or a form, bit 7 turns three-region into smooth-floor.
     let model = match flags % 4 {
         0 => ModelChoice::Auto,
         1 => ModelChoice::Form(Form::Power),
         2 => ModelChoice::Form(Form::PowerFloor),
+        _ if flags & 0x80 != 0 => ModelChoice::Form(Form::SmoothFloor),
         _ => ModelChoice::Form(Form::ThreeRegion),
     };
     let loss = if flags & 4 == 0 {
@@ -353,11 +357,10 @@ pub fn fit_form_case(data: &[u8]) {
     let (points, _, options) = fit_input(data);
     let form = match options.model {
         ModelChoice::Form(f) => f,
-        ModelChoice::Auto => match options.seed % 3 {
-            0 => Form::Power,
-            1 => Form::PowerFloor,
-            _ => Form::ThreeRegion,
-        },
+        ModelChoice::Auto => {
+            let k = usize::try_from(options.seed).unwrap_or(0) % Form::ALL.len();
+            Form::ALL[k]
+        }
     };
     let m: Vec<f64> = points.iter().map(|p| p.m).collect();
     let y: Vec<f64> = points.iter().map(|p| p.error).collect();
@@ -748,10 +751,13 @@ pub fn family_case(data: &[u8]) {
     let state = State {
         text,
         columns,
+        // Every flag bit has a use; the parity of the text's length splits the fourth
+        // choice between the two forms with a knee.
         model: match flags & 3 {
             0 => ModelChoice::Auto,
             1 => ModelChoice::Form(Form::Power),
             2 => ModelChoice::Form(Form::PowerFloor),
+            _ if rest.len() % 2 == 1 => ModelChoice::Form(Form::SmoothFloor),
             _ => ModelChoice::Form(Form::ThreeRegion),
         },
         family: Some(scalefit_core::family::FamilyView {

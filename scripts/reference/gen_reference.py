@@ -50,6 +50,15 @@ def draw_case(form, rng, n):
             gamma = rng.uniform(0.5, 3.0) * amp * drop  # floor ~ remaining reducible part
             p = [amp / m[0] ** beta, beta, gamma]
             break
+        if form == "smooth-floor":
+            # m1 at 45-75% of the log range: the power law and the bend both have points
+            beta = rng.uniform(-0.6, -0.15)
+            m1 = np.exp(np.log(m[0]) + rng.uniform(0.45, 0.75) * np.log(m[-1] / m[0]))
+            lift = (1 + m1 / m[0]) ** (-beta)  # eps(m_min) / gamma
+            if lift < 3.0:
+                continue
+            p = [m1, beta, amp / lift]
+            break
         # three-region: m0 at 25-45% of the log range so the plateau has points
         beta = rng.uniform(-0.6, -0.15)
         m0 = np.exp(np.log(m[0]) + rng.uniform(0.25, 0.45) * np.log(m[-1] / m[0]))
@@ -94,6 +103,8 @@ def accept(form, loss, m, y, p_true, results):
         return False, "gamma near bound", diag
     if form == "three-region" and not m[0] < best[1] < m[-1]:
         return False, "m0 outside data", diag
+    if form == "smooth-floor" and not m[0] < best[0] < m[-1]:
+        return False, "m1 outside data", diag
     return True, "", diag
 
 

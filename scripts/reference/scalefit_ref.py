@@ -42,9 +42,11 @@ ensure_scipy()
 import numpy as np  # noqa: E402
 from scipy.optimize import least_squares  # noqa: E402
 
-FORMS = ["power", "power-floor", "three-region"]
+FORMS = ["power", "power-floor", "three-region", "smooth-floor"]
 LOSSES = ["log", "linear"]
-NPARAMS = {"power": 2, "power-floor": 3, "three-region": 4}
+NPARAMS = {"power": 2, "power-floor": 3, "three-region": 4, "smooth-floor": 3}
+# The forms with a size-like knee at index KNEE[form], carried as its ln.
+KNEE = {"three-region": 1, "smooth-floor": 0}
 TIGHT = dict(ftol=1e-15, xtol=1e-15, gtol=1e-15)
 
 # ---------------------------------------------------------------------------
@@ -56,15 +58,15 @@ TIGHT = dict(ftol=1e-15, xtol=1e-15, gtol=1e-15)
 
 def to_internal(form, p):
     p = np.array(p, dtype=float)
-    if form == "three-region":
-        p[1] = np.log(p[1])
+    if form in KNEE:
+        p[KNEE[form]] = np.log(p[KNEE[form]])
     return p
 
 
 def to_public(form, q):
     p = np.array(q, dtype=float)
-    if form == "three-region":
-        p[1] = np.exp(p[1])
+    if form in KNEE:
+        p[KNEE[form]] = np.exp(p[KNEE[form]])
     return p
 
 
@@ -83,6 +85,12 @@ def _model_and_grad(form, q, m):
         a, b, g = q
         mb = m**b
         return a * mb + g, np.c_[mb, a * mb * np.log(m), np.ones_like(m)]
+    if form == "smooth-floor":
+        # eps = gamma (1 + m1/m)^(-beta_g), q = (ln m1, beta_g, gamma)
+        u, b, g = q
+        x = np.exp(u) / m  # m1 / m
+        s = (1.0 + x) ** (-b)
+        return g * s, np.c_[-b * g * s * x / (1.0 + x), -g * s * np.log1p(x), s]
     e0, u, b, g = q
     x = m * np.exp(-u)  # m / m0
     s = (1.0 + x) ** b
@@ -153,6 +161,8 @@ def bounds(form):
 BETA_GRID = -np.geomspace(0.01, 3.0, 50)
 BETA_GRID_3R = -np.geomspace(0.02, 3.0, 10)
 M0_STEPS_3R = 9  # ln m0 from a decade below the data to a decade above
+BETA_GRID_SF = -np.geomspace(0.02, 3.0, 12)
+M1_STEPS_SF = 11  # ln m1 from a decade below the data to a decade above
 
 
 def _lin_solve(cols, y):
@@ -181,6 +191,16 @@ def starts(form, loss, m, y):
             if not a > 0:  # y - g > 0, so this fallback is positive
                 a = float(np.mean((y - g) / mb))
             out.append([a, b, g])
+    elif form == "smooth-floor":
+        # gamma is the one linear parameter: solved on relative residuals (the
+        # largest errors would dominate absolute ones), kept positive.
+        for u in np.linspace(np.log(m.min()) - np.log(10), np.log(m.max()) + np.log(10), M1_STEPS_SF):
+            for b in BETA_GRID_SF:
+                s = (1.0 + np.exp(u) / m) ** (-b)
+                g = float(np.sum(s / y) / np.sum((s / y) ** 2))
+                if not g > 0:
+                    g = ymin
+                out.append([u, b, g])
     else:
         for u in np.linspace(np.log(m.min()) - np.log(10), np.log(m.max()) + np.log(10), M0_STEPS_3R):
             for b in BETA_GRID_3R:
@@ -221,7 +241,8 @@ def multistart(form, loss, m, y, return_all=False):
 def jacobian_public(form, loss, p, m):
     """Residual Jacobian w.r.t. the *public* parameters (for conditioning)."""
     f, g = model_and_grad(form, to_internal(form, p), m)
-    if form == "three-region":
+    if form in KNEE:
+        k = KNEE[form]
         g = g.copy()
-        g[:, 1] /= p[1]  # d/dm0 = d/du / m0
+        g[:, k] /= p[k]  # d/dm0 = d/du / m0
     return g if loss == "linear" else g / f[:, None]

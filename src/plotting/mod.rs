@@ -585,8 +585,14 @@ mod tests {
                 "{}: {first} {last}",
                 s.name
             );
+            // Past the data the band is wider than at its narrowest inside the data
+            // (a floor form's band can be wider still at the smallest size).
+            let narrowest = s.band[..s.curve.len()]
+                .iter()
+                .map(width)
+                .fold(f64::INFINITY, f64::min);
             if !s.extrapolation.is_empty() {
-                assert!(last > first, "{}: wider at the target", s.name);
+                assert!(last > narrowest, "{}: wider at the target", s.name);
             }
         }
     }

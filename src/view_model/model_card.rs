@@ -118,7 +118,7 @@ fn t(s: impl Into<String>) -> Part {
 pub fn formula_symbolic(form: Form) -> Vec<Part> {
     formula_parts(
         form,
-        &["alpha", "beta_g", "gamma", "eps0", "m0"].map(symbol),
+        &["alpha", "beta_g", "gamma", "eps0", "m0", "m1"].map(symbol),
     )
 }
 
@@ -132,12 +132,19 @@ pub fn formula_fitted(a: &Analysis) -> Vec<Part> {
     };
     formula_parts(
         a.fit.form,
-        &[p("alpha"), p("beta_g"), p("gamma"), p("eps0"), p("m0")],
+        &[
+            p("alpha"),
+            p("beta_g"),
+            p("gamma"),
+            p("eps0"),
+            p("m0"),
+            p("m1"),
+        ],
     )
 }
 
-fn formula_parts(form: Form, v: &[String; 5]) -> Vec<Part> {
-    let [alpha, beta, gamma, eps0, m0] = v;
+fn formula_parts(form: Form, v: &[String; 6]) -> Vec<Part> {
+    let [alpha, beta, gamma, eps0, m0, m1] = v;
     match form {
         Form::Power => vec![t(format!("ε(m) = {alpha} · m")), Part::Sup(beta.clone())],
         Form::PowerFloor => vec![
@@ -150,6 +157,10 @@ fn formula_parts(form: Form, v: &[String; 5]) -> Vec<Part> {
                 "ε(m) = {gamma} + ({eps0} − {gamma}) · (1 + m/{m0})"
             )),
             Part::Sup(beta.clone()),
+        ],
+        Form::SmoothFloor => vec![
+            t(format!("ε(m) = {gamma} · (1 + {m1}/m)")),
+            Part::Sup(format!("−({beta})")),
         ],
     }
 }

@@ -45,6 +45,7 @@ pub enum ModelArg {
     Power,
     PowerFloor,
     ThreeRegion,
+    SmoothFloor,
 }
 
 impl ModelArg {
@@ -55,6 +56,7 @@ impl ModelArg {
             ModelArg::Power => ModelChoice::Form(Form::Power),
             ModelArg::PowerFloor => ModelChoice::Form(Form::PowerFloor),
             ModelArg::ThreeRegion => ModelChoice::Form(Form::ThreeRegion),
+            ModelArg::SmoothFloor => ModelChoice::Form(Form::SmoothFloor),
         }
     }
 }

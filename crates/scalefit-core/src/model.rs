@@ -14,6 +14,11 @@ pub enum Form {
     PowerFloor,
     /// `eps = gamma + (eps0 - gamma) * (1 + m/m0)^beta_g`
     ThreeRegion,
+    /// `eps = gamma * (1 + m1/m)^(-beta_g)`: the Revisiting benchmark's M3,
+    /// `beta (1/m + g)^c` with `gamma = beta g^c`, `m1 = 1/g`, `beta_g = -c`. A power
+    /// law `gamma m1^(-beta_g) m^beta_g` well below `m1` that bends onto the floor
+    /// `gamma` by a factor (not by adding it) around `m1`.
+    SmoothFloor,
 }
 
 /// Which residual the fit squares.
@@ -58,7 +63,14 @@ pub enum ModelChoice {
 
 // By id rather than derived with `#[serde(untagged)]` on `Form`: the same JSON without
 // serde's buffering of untagged input.
-serde_by_id!(ModelChoice, "auto", "power", "power-floor", "three-region");
+serde_by_id!(
+    ModelChoice,
+    "auto",
+    "power",
+    "power-floor",
+    "three-region",
+    "smooth-floor"
+);
 
 impl ModelChoice {
     /// The id used by the CLI, the `#model` select and the permalink.
@@ -93,7 +105,7 @@ pub struct ParamInfo {
 }
 
 /// Every parameter of every form and of the model-size fit, in table order.
-pub const PARAMS: [ParamInfo; 7] = [
+pub const PARAMS: [ParamInfo; 8] = [
     ParamInfo {
         name: "alpha",
         symbol: "α",
@@ -125,6 +137,12 @@ pub const PARAMS: [ParamInfo; 7] = [
         holdable: true,
     },
     ParamInfo {
+        name: "m1",
+        symbol: "m₁",
+        meaning: "start of the irreducible-error region (smooth-floor)",
+        holdable: true,
+    },
+    ParamInfo {
         name: "sigma",
         symbol: "σ",
         meaning: "model-size coefficient",
@@ -145,7 +163,12 @@ pub fn param_info(name: &str) -> Option<&'static ParamInfo> {
 
 impl Form {
     /// Every form, simplest first.
-    pub const ALL: [Form; 3] = [Form::Power, Form::PowerFloor, Form::ThreeRegion];
+    pub const ALL: [Form; 4] = [
+        Form::Power,
+        Form::PowerFloor,
+        Form::ThreeRegion,
+        Form::SmoothFloor,
+    ];
 
     /// The id used by the CLI, the `#model` select and the permalink.
     pub fn id(self) -> &'static str {
@@ -153,6 +176,7 @@ impl Form {
             Form::Power => "power",
             Form::PowerFloor => "power-floor",
             Form::ThreeRegion => "three-region",
+            Form::SmoothFloor => "smooth-floor",
         }
     }
 
@@ -167,6 +191,7 @@ impl Form {
             Form::Power => &["alpha", "beta_g"],
             Form::PowerFloor => &["alpha", "beta_g", "gamma"],
             Form::ThreeRegion => &["eps0", "m0", "beta_g", "gamma"],
+            Form::SmoothFloor => &["m1", "beta_g", "gamma"],
         }
     }
 
@@ -196,6 +221,7 @@ impl Form {
             Form::Power => "eps = alpha * m^beta_g",
             Form::PowerFloor => "eps = alpha * m^beta_g + gamma",
             Form::ThreeRegion => "eps = gamma + (eps0 - gamma) * (1 + m/m0)^beta_g",
+            Form::SmoothFloor => "eps = gamma * (1 + m1/m)^(-beta_g)",
         }
     }
 
@@ -206,6 +232,7 @@ impl Form {
             (Form::Power, [a, b]) => a * m.powf(*b),
             (Form::PowerFloor, [a, b, g]) => a * m.powf(*b) + g,
             (Form::ThreeRegion, [e0, m0, b, g]) => g + (e0 - g) * (1.0 + m / m0).powf(*b),
+            (Form::SmoothFloor, [m1, b, g]) => g * (1.0 + m1 / m).powf(-b),
             _ => f64::NAN,
         }
     }
@@ -221,6 +248,7 @@ impl Form {
                 let ratio = (target - g) / (e0 - g);
                 m0 * (ratio.powf(1.0 / b) - 1.0)
             }
+            (Form::SmoothFloor, [m1, b, g]) => m1 / ((target / g).powf(-1.0 / b) - 1.0),
             _ => f64::NAN,
         };
         (m.is_finite() && m > 0.0).then_some(m)
@@ -254,6 +282,8 @@ impl Form {
                     (e0 - g).signum() * f64::INFINITY
                 }
             }
+            // `(1 + m1/m)^(-beta_g) -> 1` for every exponent.
+            Form::SmoothFloor => g,
         }
     }
 }
@@ -306,6 +336,12 @@ pub(crate) struct Spec {
     /// its `ln` is linear in `(ln alpha, beta_g)`, so with nothing held the log-log
     /// line through the points is the exact optimum under `log` loss.
     pub log_linear: bool,
+    /// The profile grid weighs residuals relatively (as `log` loss does) under
+    /// `linear` loss too; the polish still minimizes the loss asked for. For a form
+    /// whose floor multiplies the curve: absolute residuals are the largest errors',
+    /// and a grid on them cannot see the bend onto a floor a thousand times lower,
+    /// which the exact optimum still places.
+    pub relative_grid: bool,
 }
 
 /// A knee: a positive size-like parameter the fitter searches in `ln`, whose values
@@ -370,6 +406,7 @@ const POWER: Spec = Spec {
     floor: None,
     knee: None,
     log_linear: true,
+    relative_grid: false,
 };
 
 const POWER_FLOOR: Spec = Spec {
@@ -380,6 +417,7 @@ const POWER_FLOOR: Spec = Spec {
     floor: Some(2),
     knee: None,
     log_linear: false,
+    relative_grid: false,
 };
 
 const THREE_REGION: Spec = Spec {
@@ -396,6 +434,26 @@ const THREE_REGION: Spec = Spec {
         lowest: 100.0,
     }),
     log_linear: false,
+    relative_grid: false,
+};
+
+const SMOOTH_FLOOR: Spec = Spec {
+    exponent: 1,
+    exponent_steps: 72,
+    // gamma multiplies a = exp(beta_g x) with x = -ln(1 + m1/m).
+    linear: [Some(2), None],
+    second: Second::None,
+    floor: Some(2),
+    // m1 over the data and two decades beyond it each way: far above the largest
+    // size the curve is a pure power law over the data, far below it is flat.
+    knee: Some(Knee {
+        index: 0,
+        grid_decades: (2.0, 2.0),
+        grid_steps: 40,
+        lowest: 100.0,
+    }),
+    log_linear: false,
+    relative_grid: true,
 };
 
 impl Spec {
@@ -420,6 +478,7 @@ impl Form {
             Form::Power => &POWER,
             Form::PowerFloor => &POWER_FLOOR,
             Form::ThreeRegion => &THREE_REGION,
+            Form::SmoothFloor => &SMOOTH_FLOOR,
         }
     }
 
@@ -440,6 +499,11 @@ impl Form {
                 buf.extend(m.iter().map(|&v| (v / m0).ln_1p()));
                 buf
             }
+            Form::SmoothFloor => {
+                buf.clear();
+                buf.extend(m.iter().map(|&v| -(m0 / v).ln_1p()));
+                buf
+            }
         }
     }
 
@@ -450,6 +514,12 @@ impl Form {
             Form::Power => vec![a, b],
             Form::PowerFloor => vec![a, b, 0.0],
             Form::ThreeRegion => vec![a * m_min.powf(b), m_min, b, (0.5 * y_min).max(0.0)],
+            // m1 six decades above the smallest size, where the curve is the line
+            // itself over most data: `gamma m1^(-b) = a`.
+            Form::SmoothFloor => {
+                let m1 = 1e6 * m_min;
+                vec![m1, b, a * m1.powf(b)]
+            }
         }
     }
 
@@ -478,6 +548,16 @@ impl Form {
                 grad[2] = d * f * l;
                 grad[3] = 1.0 - f;
                 g + d * f
+            }
+            Form::SmoothFloor => {
+                let (m1, b, g) = (p[0], p[1], p[2]);
+                let q = m1 / m;
+                let l = q.ln_1p();
+                let f = (-b * l).exp();
+                grad[0] = -g * b * f * q / (1.0 + q);
+                grad[1] = -g * f * l;
+                grad[2] = f;
+                g * f
             }
         }
     }
@@ -524,6 +604,24 @@ impl Form {
                 }
                 for (v, &f) in values.iter_mut().zip(f.iter()) {
                     *v = g + d * f;
+                }
+            }
+            Form::SmoothFloor => {
+                let (m1, b, g) = (p[0], p[1], p[2]);
+                buf.resize(3 * n, 0.0);
+                let (q, rest) = buf.split_at_mut(n);
+                let (l, f) = rest.split_at_mut(n);
+                for (q, &m) in q.iter_mut().zip(m) {
+                    *q = m1 / m;
+                }
+                for (l, &q) in l.iter_mut().zip(q.iter()) {
+                    *l = q.ln_1p();
+                }
+                for (f, &l) in f.iter_mut().zip(l.iter()) {
+                    *f = (-b * l).exp();
+                }
+                for (v, &f) in values.iter_mut().zip(f.iter()) {
+                    *v = g * f;
                 }
             }
         }
@@ -583,6 +681,25 @@ impl Form {
                     _ => points.for_each(|((o, &s), &f)| *o = scaled(1.0 - f) * s),
                 }
             }
+            Form::SmoothFloor => {
+                let (b, g) = (p[1], p[2]);
+                let (q, rest) = passes.buf.split_at(n);
+                let (l, f) = rest.split_at(n);
+                let points = points.zip(f);
+                match j {
+                    0 => {
+                        for (((o, &s), &f), &q) in points.zip(q) {
+                            *o = scaled(-g * b * f * q / (1.0 + q)) * s;
+                        }
+                    }
+                    1 => {
+                        for (((o, &s), &f), &l) in points.zip(l) {
+                            *o = scaled(-g * f * l) * s;
+                        }
+                    }
+                    _ => points.for_each(|((o, &s), &f)| *o = scaled(f) * s),
+                }
+            }
         }
     }
 }
@@ -607,10 +724,11 @@ mod tests {
 
     #[test]
     fn solve_inverts_eval() {
-        let cases: [(Form, &[f64]); 3] = [
+        let cases: [(Form, &[f64]); 4] = [
             (Form::Power, &[3.87, -0.128]),
             (Form::PowerFloor, &[41.2, -0.36, 0.39]),
             (Form::ThreeRegion, &[0.9, 1e4, -0.4, 0.1]),
+            (Form::SmoothFloor, &[3e6, -0.35, 0.05]),
         ];
         for (form, p) in cases {
             for m in [10.0, 1e5, 3e8] {

@@ -647,6 +647,12 @@ fn true_params(form: Form) -> impl Strategy<Value = (Vec<f64>, Vec<f64>)> {
                     let m0 = lo * (hi / lo).powf(knee);
                     vec![a, m0, b, frac * a]
                 }
+                // The bend onto the floor inside the data, the floor a fraction of
+                // the largest error.
+                Form::SmoothFloor => {
+                    let m1 = lo * (hi / lo).powf(knee);
+                    vec![m1, b, frac * a]
+                }
             };
             (m, p)
         })
@@ -695,6 +701,13 @@ proptest! {
     fn recovers_three_region((m, p) in true_params(Form::ThreeRegion)) {
         for loss in Loss::ALL {
             assert_recovers(Form::ThreeRegion, loss, &m, &p);
+        }
+    }
+
+    #[test]
+    fn recovers_smooth_floor((m, p) in true_params(Form::SmoothFloor)) {
+        for loss in Loss::ALL {
+            assert_recovers(Form::SmoothFloor, loss, &m, &p);
         }
     }
 }

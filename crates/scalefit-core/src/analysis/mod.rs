@@ -421,7 +421,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(a.fit.form, Form::PowerFloor);
-        assert_eq!(a.comparison.len(), 3);
+        assert_eq!(a.comparison.len(), 4);
         let sf = a.size_fit.as_ref().unwrap();
         assert!((sf.beta_p - 0.7).abs() < 1e-9);
         let proj = a.projection.as_ref().unwrap();

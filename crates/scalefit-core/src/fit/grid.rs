@@ -89,9 +89,11 @@ impl Search<'_> {
         ];
         // Weights: 1/y turns the linear residual into the relative one that log loss
         // squares.
+        // A form whose grid is relative ([`Spec::relative_grid`]) is screened on
+        // relative residuals under either loss.
         let w2: Vec<f64> = match loss {
-            Loss::Log => data.y.iter().map(|v| 1.0 / (v * v)).collect(),
-            Loss::Linear => vec![1.0; n],
+            Loss::Linear if !spec.relative_grid => vec![1.0; n],
+            _ => data.y.iter().map(|v| 1.0 / (v * v)).collect(),
         };
         let held_value = |slot: usize| {
             lin_idx[slot]

@@ -23,6 +23,12 @@ pub fn curve(form: Form, rng: &mut ChaCha8Rng) -> (Vec<f64>, Vec<f64>) {
             b - 0.3,
             rng.random_range(0.01..0.3),
         ],
+        // The bend onto the floor inside the data's range.
+        Form::SmoothFloor => vec![
+            10f64.powf(rng.random_range(lo..hi)),
+            b,
+            rng.random_range(0.01..0.3),
+        ],
     };
     let noise = rng.random_range(0.002..0.05);
     let y = m
