@@ -160,8 +160,17 @@ fn formula_parts(form: Form, v: &[String; 6]) -> Vec<Part> {
         ],
         Form::SmoothFloor => vec![
             t(format!("ε(m) = {gamma} · (1 + {m1}/m)")),
-            Part::Sup(format!("−({beta})")),
+            Part::Sup(negated(beta)),
         ],
+    }
+}
+
+/// `-v` as written: a leading minus dropped, else one put in front (the symbol or a
+/// positive value).
+fn negated(v: &str) -> String {
+    match v.strip_prefix('-').or_else(|| v.strip_prefix('−')) {
+        Some(rest) => rest.to_string(),
+        None => format!("−{v}"),
     }
 }
 
@@ -246,5 +255,23 @@ mod tests {
         assert!(matches!(f.first(), Some(Part::Text(s)) if s.starts_with("ε(m) = ")));
         assert!(summary(&a).contains("fitted to 8 points"));
         assert!(backtest(&a).is_some());
+    }
+
+    #[test]
+    fn smooth_floor_formula_writes_its_exponent_once_signed() {
+        assert_eq!(
+            formula_symbolic(Form::SmoothFloor),
+            vec![t("ε(m) = γ · (1 + m₁/m)"), Part::Sup("−β_g".into())]
+        );
+        let p = ["a", "-0.269", "0.331", "e", "m", "2.17e7"].map(String::from);
+        assert_eq!(
+            formula_parts(Form::SmoothFloor, &p),
+            vec![
+                t("ε(m) = 0.331 · (1 + 2.17e7/m)"),
+                Part::Sup("0.269".into())
+            ]
+        );
+        assert_eq!(negated("−0.5"), "0.5");
+        assert_eq!(negated("0.5"), "−0.5");
     }
 }

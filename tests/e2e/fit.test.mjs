@@ -35,7 +35,7 @@ test('pasted CSV: #beta-g equals the CLI fit (auto, log loss)', async (t) => {
 });
 
 // Each form chosen by hand gives the CLI's fit of that form.
-for (const model of ['power', 'power-floor', 'three-region']) {
+for (const model of ['power', 'power-floor', 'three-region', 'smooth-floor']) {
   test(`#model ${model}: #beta-g equals the CLI fit with --model ${model}`, async (t) => {
     const want = await cli(['fit', path.join('tests/fixtures', POWER_FLOOR), '--json', '--bootstrap', '0', '--model', model]);
     const app = await env.open(t);
@@ -45,6 +45,27 @@ for (const model of ['power', 'power-floor', 'three-region']) {
     assertClose(await app.readValue('beta-g'), want.params.beta_g, REL, `#beta-g (${model})`);
   });
 }
+
+// The benchmark's M3 as a form of its own: every parameter in #params equals the CLI's
+// to 1e-6, the formula names it, and the comparison ranks it beside the others.
+test('#model smooth-floor: every parameter equals the CLI fit, with its formula and comparison row', async (t) => {
+  const want = await cli(['fit', path.join('tests/fixtures', POWER_FLOOR), '--json', '--bootstrap', '0', '--model', 'smooth-floor']);
+  assert.equal(want.model, 'smooth-floor');
+  assert.deepEqual(Object.keys(want.params).sort(), ['beta_g', 'gamma', 'm1']);
+  const app = await env.open(t);
+  await app.paste(fixture(POWER_FLOOR));
+  await app.select('#model', 'smooth-floor');
+  const label = await app.page.locator('#model option[value="smooth-floor"]').textContent();
+  assert.equal(label, 'smooth-floor (M3)', 'the option names the benchmark estimator');
+  const rows = await app.page.$$eval('#params tbody tr', (trs) => trs.map((tr) => [
+    tr.querySelector('.param-name')?.textContent, Number(tr.querySelector('td[data-value]')?.dataset.value)]));
+  assert.deepEqual(rows.map(([n]) => n).sort(), ['beta_g', 'gamma', 'm1'], '#params lists the form\'s parameters');
+  for (const [name, v] of rows) assertClose(v, want.params[name], REL, `#params ${name}`);
+  const formula = await app.page.locator('#formula').textContent();
+  assert.match(formula, /m₁/, `#formula shows m1: ${formula}`);
+  const compared = await app.page.locator('#comparison tbody tr').allTextContents();
+  assert.ok(compared.some((r) => r.includes('smooth-floor')), `the comparison has a smooth-floor row: ${compared}`);
+});
 
 test('accuracy metric: a target accuracy projects the CLI data size (--accuracy --target-accuracy)', async (t) => {
   const want = await cli(['fit', path.join('tests/fixtures', ACCURACY), '--json', '--bootstrap', '0',

@@ -385,10 +385,11 @@ mod tests {
 
     #[test]
     fn recovers_every_form_from_exact_data() {
-        let cases: [(Form, Vec<f64>); 3] = [
+        let cases: [(Form, Vec<f64>); 4] = [
             (Form::Power, vec![3.87, -0.128]),
             (Form::PowerFloor, vec![41.2, -0.36, 0.39]),
             (Form::ThreeRegion, vec![0.9, 3e3, -0.45, 0.12]),
+            (Form::SmoothFloor, vec![2e5, -0.31, 0.08]),
         ];
         for loss in Loss::ALL {
             for (form, p) in &cases {

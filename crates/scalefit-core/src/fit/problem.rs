@@ -400,6 +400,53 @@ mod tests {
     }
 
     #[test]
+    fn smooth_floor_evaluation_matches_point_by_point() {
+        // smooth-floor (knee ln m1 at index 0): the passes against `value_grad` point
+        // by point, over subsets of the parameters, both losses, with and without the
+        // squared floor and a knee bound.
+        let m = sizes(12, 3.0, 4e6);
+        let y: Vec<f64> = m
+            .iter()
+            .map(|&v| 0.15 * (1.0 + 4e3 / v).powf(0.4))
+            .collect();
+        let frees: [&[usize]; 4] = [&[0, 1, 2], &[1, 2], &[0, 1], &[1]];
+        let mut checked = 0;
+        for loss in Loss::ALL {
+            let data = Data::new(&m, &y, loss).unwrap();
+            for full in [
+                [8.3, -0.4, 0.15, 0.0],
+                [1.2, 0.8, 0.6, 0.0],
+                [12.0, -1.9, 0.0, 0.0],
+            ] {
+                for (squared_floor, knee_min) in [(false, None), (true, None), (true, Some(-1.5))] {
+                    for free in frees {
+                        let problem = Problem {
+                            squared_floor,
+                            knee_min,
+                            ..Problem::new(Form::SmoothFloor, loss, &data, full, free)
+                        };
+                        let (r1, j1) = problem.evaluate();
+                        let (r2, j2) = problem.evaluate_points();
+                        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                        assert_eq!(
+                            bits(r1.as_slice()),
+                            bits(r2.as_slice()),
+                            "{loss:?} {full:?}"
+                        );
+                        assert_eq!(
+                            bits(j1.as_slice()),
+                            bits(j2.as_slice()),
+                            "{loss:?} {full:?} {free:?}"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 72);
+    }
+
+    #[test]
     fn power_evaluation_matches_point_by_point() {
         // The power forms' passes against `value_grad` point by point, as for
         // three-region: with and without the squared floor, over subsets of the
