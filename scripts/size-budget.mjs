@@ -9,12 +9,12 @@ import { gzipSync } from "node:zlib";
 const GOAL = 250 * 1024;
 // The goal for the page with every capability of the families-and-sweeps wave is
 // 300 KB; the sweep view alone added 34 KB and the page is over it, so the test holds
-// the line at 328 KB (316 KB until the family's bootstrap came into the page, +5.9 KB;
+// the line at 329 KB (316 KB until the family's bootstrap came into the page, +5.9 KB;
 // 322 KB until each series got its bootstrap band, +1.4 KB, and the shared search its
 // screen, +0.8 KB; 324 KB until the family table's intervals, +0.4 KB, and the family's
-// bootstrap on the worker pool, +3.6 KB)
+// bootstrap on the worker pool, +3.6 KB; 328 KB until the form smooth-floor, +0.7 KB)
 // until the sweep view is split off (BENCHMARKS.md accounts for each KB above 247.1).
-const BUDGET = 328 * 1024; // bytes, gzip level 9
+const BUDGET = 329 * 1024; // bytes, gzip level 9
 const dir = process.argv[2] ?? "dist";
 const rows = [];
 // Every file the page may load, in subfolders too (wasm-bindgen's snippets).

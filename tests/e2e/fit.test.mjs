@@ -47,13 +47,16 @@ for (const model of ['power', 'power-floor', 'three-region', 'smooth-floor']) {
 }
 
 // The benchmark's M3 as a form of its own: every parameter in #params equals the CLI's
-// to 1e-6, the formula names it, and the comparison ranks it beside the others.
+// to 1e-6, the formula has its shape, and auto's comparison ranks it beside the others.
 test('#model smooth-floor: every parameter equals the CLI fit, with its formula and comparison row', async (t) => {
   const want = await cli(['fit', path.join('tests/fixtures', POWER_FLOOR), '--json', '--bootstrap', '0', '--model', 'smooth-floor']);
   assert.equal(want.model, 'smooth-floor');
   assert.deepEqual(Object.keys(want.params).sort(), ['beta_g', 'gamma', 'm1']);
   const app = await env.open(t);
   await app.paste(fixture(POWER_FLOOR));
+  // Under auto the comparison ranks it beside the other forms.
+  const compared = await app.page.locator('#comparison tbody tr').allTextContents();
+  assert.ok(compared.some((r) => r.includes('smooth-floor')), `the comparison has a smooth-floor row: ${compared}`);
   await app.select('#model', 'smooth-floor');
   const label = await app.page.locator('#model option[value="smooth-floor"]').textContent();
   assert.equal(label, 'smooth-floor (M3)', 'the option names the benchmark estimator');
@@ -62,9 +65,9 @@ test('#model smooth-floor: every parameter equals the CLI fit, with its formula 
   assert.deepEqual(rows.map(([n]) => n).sort(), ['beta_g', 'gamma', 'm1'], '#params lists the form\'s parameters');
   for (const [name, v] of rows) assertClose(v, want.params[name], REL, `#params ${name}`);
   const formula = await app.page.locator('#formula').textContent();
-  assert.match(formula, /m₁/, `#formula shows m1: ${formula}`);
-  const compared = await app.page.locator('#comparison tbody tr').allTextContents();
-  assert.ok(compared.some((r) => r.includes('smooth-floor')), `the comparison has a smooth-floor row: ${compared}`);
+  // The fitted formula: gamma · (1 + m1/m) to the power -beta_g, written positive.
+  assert.match(formula, /^ε\(m\) = \S+ · \(1 \+ .+\/m\)\d/, `#formula has the smooth-floor shape: ${formula}`);
+  assert.ok(formula.endsWith((-want.params.beta_g).toPrecision(3)), `#formula's exponent is -beta_g: ${formula}`);
 });
 
 test('accuracy metric: a target accuracy projects the CLI data size (--accuracy --target-accuracy)', async (t) => {
