@@ -575,7 +575,6 @@ impl Form {
         passes: &mut Passes,
         values: &mut [f64],
     ) {
-        let n = m.len();
         let buf = &mut passes.buf;
         buf.clear();
         match self {
@@ -590,37 +589,15 @@ impl Form {
             Form::ThreeRegion => {
                 let (e0, m0, b, g) = (p[0], p[1], p[2], p[3]);
                 let d = e0 - g;
-                buf.resize(3 * n, 0.0);
-                let (q, rest) = buf.split_at_mut(n);
-                let (l, f) = rest.split_at_mut(n);
-                for (q, &m) in q.iter_mut().zip(m) {
-                    *q = m / m0;
-                }
-                for (l, &q) in l.iter_mut().zip(q.iter()) {
-                    *l = q.ln_1p();
-                }
-                for (f, &l) in f.iter_mut().zip(l.iter()) {
-                    *f = (b * l).exp();
-                }
-                for (v, &f) in values.iter_mut().zip(f.iter()) {
+                let f = knee_passes(buf, m, |m| m / m0, b);
+                for (v, &f) in values.iter_mut().zip(f) {
                     *v = g + d * f;
                 }
             }
             Form::SmoothFloor => {
                 let (m1, b, g) = (p[0], p[1], p[2]);
-                buf.resize(3 * n, 0.0);
-                let (q, rest) = buf.split_at_mut(n);
-                let (l, f) = rest.split_at_mut(n);
-                for (q, &m) in q.iter_mut().zip(m) {
-                    *q = m1 / m;
-                }
-                for (l, &q) in l.iter_mut().zip(q.iter()) {
-                    *l = q.ln_1p();
-                }
-                for (f, &l) in f.iter_mut().zip(l.iter()) {
-                    *f = (-b * l).exp();
-                }
-                for (v, &f) in values.iter_mut().zip(f.iter()) {
+                let f = knee_passes(buf, m, |m| m1 / m, -b);
+                for (v, &f) in values.iter_mut().zip(f) {
                     *v = g * f;
                 }
             }
@@ -702,6 +679,31 @@ impl Form {
             }
         }
     }
+}
+
+/// The passes of a form with a knee, into `buf` (three slices of `m.len()`, which
+/// [`Form::gradient_column`] reads back): `q = ratio(m)`, `l = ln(1 + q)` and
+/// `f = exp(exponent * l)`, each in a loop of its own; returns `f`.
+fn knee_passes<'a>(
+    buf: &'a mut Vec<f64>,
+    m: &[f64],
+    ratio: impl Fn(f64) -> f64,
+    exponent: f64,
+) -> &'a [f64] {
+    let n = m.len();
+    buf.resize(3 * n, 0.0);
+    let (q, rest) = buf.split_at_mut(n);
+    let (l, f) = rest.split_at_mut(n);
+    for (q, &m) in q.iter_mut().zip(m) {
+        *q = ratio(m);
+    }
+    for (l, &q) in l.iter_mut().zip(q.iter()) {
+        *l = q.ln_1p();
+    }
+    for (f, &l) in f.iter_mut().zip(l.iter()) {
+        *f = (exponent * l).exp();
+    }
+    f
 }
 
 #[cfg(test)]

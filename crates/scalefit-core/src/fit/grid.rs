@@ -88,9 +88,8 @@ impl Search<'_> {
             lin_idx[1].is_some_and(|i| !holds.held[i]),
         ];
         // Weights: 1/y turns the linear residual into the relative one that log loss
-        // squares.
-        // A form whose grid is relative ([`Spec::relative_grid`]) is screened on
-        // relative residuals under either loss.
+        // squares; a form with a relative grid ([`Spec::relative_grid`]) is screened
+        // on relative residuals under linear loss too.
         let w2: Vec<f64> = match loss {
             Loss::Linear if !spec.relative_grid => vec![1.0; n],
             _ => data.y.iter().map(|v| 1.0 / (v * v)).collect(),

@@ -352,98 +352,72 @@ mod tests {
     }
 
     #[test]
-    fn three_region_evaluation_matches_point_by_point() {
+    fn knee_form_evaluation_matches_point_by_point() {
         // The passes of `evaluate` must give `evaluate_points`' bits, with
         // and without the squared floor and the knee's bound, over subsets of the
         // parameters, for both losses, also where the curve leaves log loss's domain
-        // (eps0 < 0: a negative model somewhere).
-        let m = sizes(13, 3.0, 4e6);
-        let y: Vec<f64> = m
-            .iter()
-            .map(|&v| 0.2 + 2.0 * (1.0 + v / 50.0).powf(-0.4))
-            .collect();
-        let frees: [&[usize]; 4] = [&[0, 1, 2, 3], &[0, 2, 3], &[0, 1, 2], &[1]];
-        let mut checked = 0;
-        for loss in Loss::ALL {
-            let data = Data::new(&m, &y, loss).unwrap();
-            for full in [
-                [2.1, 3.7, -0.45, 0.4],
-                [-0.3, 1.2, 0.8, 0.6],
-                [1.5, 0.3, -1.9, 0.0],
-            ] {
-                for (squared_floor, knee_min) in [(false, None), (true, None), (true, Some(-1.5))] {
-                    for free in frees {
-                        let problem = Problem {
-                            squared_floor,
-                            knee_min,
-                            ..Problem::new(Form::ThreeRegion, loss, &data, full, free)
-                        };
-                        let (r1, j1) = problem.evaluate();
-                        let (r2, j2) = problem.evaluate_points();
-                        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-                        assert_eq!(
-                            bits(r1.as_slice()),
-                            bits(r2.as_slice()),
-                            "{loss:?} {full:?}"
-                        );
-                        assert_eq!(
-                            bits(j1.as_slice()),
-                            bits(j2.as_slice()),
-                            "{loss:?} {full:?} {free:?}"
-                        );
-                        checked += 1;
+        // (three-region with eps0 < 0: a negative model somewhere). smooth-floor's
+        // knee ln m1 is its index 0, three-region's ln m0 index 1.
+        type Case = (Form, fn(f64) -> f64, [[f64; 4]; 3], [&'static [usize]; 4]);
+        let cases: [Case; 2] = [
+            (
+                Form::ThreeRegion,
+                |v| 0.2 + 2.0 * (1.0 + v / 50.0).powf(-0.4),
+                [
+                    [2.1, 3.7, -0.45, 0.4],
+                    [-0.3, 1.2, 0.8, 0.6],
+                    [1.5, 0.3, -1.9, 0.0],
+                ],
+                [&[0, 1, 2, 3], &[0, 2, 3], &[0, 1, 2], &[1]],
+            ),
+            (
+                Form::SmoothFloor,
+                |v| 0.15 * (1.0 + 4e3 / v).powf(0.4),
+                [
+                    [8.3, -0.4, 0.15, 0.0],
+                    [1.2, 0.8, 0.6, 0.0],
+                    [12.0, -1.9, 0.0, 0.0],
+                ],
+                [&[0, 1, 2], &[1, 2], &[0, 1], &[1]],
+            ),
+        ];
+        for (form, curve, fulls, frees) in cases {
+            let m = sizes(13, 3.0, 4e6);
+            let y: Vec<f64> = m.iter().map(|&v| curve(v)).collect();
+            let mut checked = 0;
+            for loss in Loss::ALL {
+                let data = Data::new(&m, &y, loss).unwrap();
+                for full in fulls {
+                    for (squared_floor, knee_min) in
+                        [(false, None), (true, None), (true, Some(-1.5))]
+                    {
+                        for free in frees {
+                            let problem = Problem {
+                                squared_floor,
+                                knee_min,
+                                ..Problem::new(form, loss, &data, full, free)
+                            };
+                            let (r1, j1) = problem.evaluate();
+                            let (r2, j2) = problem.evaluate_points();
+                            let bits =
+                                |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                            assert_eq!(
+                                bits(r1.as_slice()),
+                                bits(r2.as_slice()),
+                                "{form:?} {loss:?} {full:?}"
+                            );
+                            assert_eq!(
+                                bits(j1.as_slice()),
+                                bits(j2.as_slice()),
+                                "{form:?} {loss:?} {full:?} {free:?}"
+                            );
+                            checked += 1;
+                        }
                     }
                 }
             }
+            assert_eq!(checked, 72, "{form:?}");
         }
-        assert_eq!(checked, 72);
-    }
-
-    #[test]
-    fn smooth_floor_evaluation_matches_point_by_point() {
-        // smooth-floor (knee ln m1 at index 0): the passes against `value_grad` point
-        // by point, over subsets of the parameters, both losses, with and without the
-        // squared floor and a knee bound.
-        let m = sizes(12, 3.0, 4e6);
-        let y: Vec<f64> = m
-            .iter()
-            .map(|&v| 0.15 * (1.0 + 4e3 / v).powf(0.4))
-            .collect();
-        let frees: [&[usize]; 4] = [&[0, 1, 2], &[1, 2], &[0, 1], &[1]];
-        let mut checked = 0;
-        for loss in Loss::ALL {
-            let data = Data::new(&m, &y, loss).unwrap();
-            for full in [
-                [8.3, -0.4, 0.15, 0.0],
-                [1.2, 0.8, 0.6, 0.0],
-                [12.0, -1.9, 0.0, 0.0],
-            ] {
-                for (squared_floor, knee_min) in [(false, None), (true, None), (true, Some(-1.5))] {
-                    for free in frees {
-                        let problem = Problem {
-                            squared_floor,
-                            knee_min,
-                            ..Problem::new(Form::SmoothFloor, loss, &data, full, free)
-                        };
-                        let (r1, j1) = problem.evaluate();
-                        let (r2, j2) = problem.evaluate_points();
-                        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-                        assert_eq!(
-                            bits(r1.as_slice()),
-                            bits(r2.as_slice()),
-                            "{loss:?} {full:?}"
-                        );
-                        assert_eq!(
-                            bits(j1.as_slice()),
-                            bits(j2.as_slice()),
-                            "{loss:?} {full:?} {free:?}"
-                        );
-                        checked += 1;
-                    }
-                }
-            }
-        }
-        assert_eq!(checked, 72);
     }
 
     #[test]
