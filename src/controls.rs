@@ -178,6 +178,7 @@ fn model_label(m: ModelChoice) -> &'static str {
     match m {
         ModelChoice::Auto => "auto (AICc)",
         ModelChoice::Form(Form::SmoothFloor) => "smooth-floor (M3)",
+        ModelChoice::Form(Form::BrokenPower) => "broken-power (BNSL)",
         ModelChoice::Form(f) => f.id(),
     }
 }

@@ -260,8 +260,8 @@ impl<'a> Bytes<'a> {
 }
 
 /// Names `fixed` can use, including one no form has.
-pub const PARAM_NAMES: [&str; 8] = [
-    "alpha", "beta_g", "gamma", "eps0", "m0", "m1", "beta_p", "delta",
+pub const PARAM_NAMES: [&str; 10] = [
+    "alpha", "beta_g", "gamma", "eps0", "m0", "m1", "mb", "delta_g", "beta_p", "delta",
 ];
 
 /// Decodes fuzz bytes into points, held-out points and options (bootstrap of at most
@@ -269,12 +269,14 @@ pub const PARAM_NAMES: [&str; 8] = [
 pub fn fit_input(data: &[u8]) -> (Vec<Point>, Vec<Point>, AnalysisOptions) {
     let mut b = Bytes::new(data);
     let flags = b.u8();
-    // Bits 0-1 choose auto or a form, bit 7 turns three-region into smooth-floor.
+    // Bits 0-1 choose auto or a form, bit 7 turns three-region into smooth-floor and
+    // bit 6 into broken-power.
     let model = match flags % 4 {
         0 => ModelChoice::Auto,
         1 => ModelChoice::Form(Form::Power),
         2 => ModelChoice::Form(Form::PowerFloor),
         _ if flags & 0x80 != 0 => ModelChoice::Form(Form::SmoothFloor),
+        _ if flags & 0x40 != 0 => ModelChoice::Form(Form::BrokenPower),
         _ => ModelChoice::Form(Form::ThreeRegion),
     };
     let loss = if flags & 4 == 0 {
@@ -751,13 +753,14 @@ pub fn family_case(data: &[u8]) {
     let state = State {
         text,
         columns,
-        // Every flag bit has a use; the parity of the text's length splits the fourth
-        // choice between the two forms with a knee.
+        // Every flag bit has a use; the text's length modulo 3 splits the fourth
+        // choice among the three forms with a knee.
         model: match flags & 3 {
             0 => ModelChoice::Auto,
             1 => ModelChoice::Form(Form::Power),
             2 => ModelChoice::Form(Form::PowerFloor),
-            _ if rest.len() % 2 == 1 => ModelChoice::Form(Form::SmoothFloor),
+            _ if rest.len() % 3 == 1 => ModelChoice::Form(Form::SmoothFloor),
+            _ if rest.len() % 3 == 2 => ModelChoice::Form(Form::BrokenPower),
             _ => ModelChoice::Form(Form::ThreeRegion),
         },
         family: Some(scalefit_core::family::FamilyView {

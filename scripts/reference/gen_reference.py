@@ -59,6 +59,22 @@ def draw_case(form, rng, n):
                 continue
             p = [m1, beta, amp / lift]
             break
+        if form == "broken-power":
+            # the break at 35-65% of the log range, the exponent changing by 0.25 to
+            # 0.6 either way (the curve falling on both sides), a floor below the
+            # curve's end; low noise, so that 5 parameters are identified
+            beta = rng.uniform(-0.8, -0.3)
+            mb = np.exp(np.log(m[0]) + rng.uniform(0.35, 0.65) * np.log(m[-1] / m[0]))
+            d = rng.uniform(0.25, 0.6) * (1 if rng.uniform() < 0.5 else -1)
+            if beta + d > -0.1:
+                d = -d
+            a = amp / m[0] ** beta
+            f, _ = ref.model_and_grad(form, np.array([a, beta, 0.0, np.log(mb), d]), m)
+            p = [a, beta, rng.uniform(0.3, 1.0) * f[-1], mb, d]
+            p = np.array(p)
+            sigma = rng.uniform(0.002, 0.008)
+            f, _ = ref.model_and_grad(form, ref.to_internal(form, p), m)
+            return m, f * np.exp(sigma * rng.standard_normal(len(m))), p, sigma
         # three-region: m0 at 25-45% of the log range so the plateau has points
         beta = rng.uniform(-0.6, -0.15)
         m0 = np.exp(np.log(m[0]) + rng.uniform(0.25, 0.45) * np.log(m[-1] / m[0]))
@@ -99,18 +115,30 @@ def accept(form, loss, m, y, p_true, results):
         return False, f"ill-conditioned (sens {sens:.1e})", diag
     # 3. bounds/ranges: gamma must be an interior optimum (the bound inactive) and
     #    m0 inside the data, else the case tests bound handling, not the optimum.
-    if form != "power" and not best[-1] > 0.25 * p_true[-1]:
+    if form in ref.FLOOR and not best[ref.FLOOR[form]] > 0.25 * p_true[ref.FLOOR[form]]:
         return False, "gamma near bound", diag
     if form == "three-region" and not m[0] < best[1] < m[-1]:
         return False, "m0 outside data", diag
     if form == "smooth-floor" and not m[0] < best[0] < m[-1]:
         return False, "m1 outside data", diag
+    if form == "broken-power" and not m[0] * 1.01 < best[3] < m[-1] / 1.01:
+        return False, "mb at a bound", diag
     return True, "", diag
 
 
 def main():
+    # `--only FORM`: regenerate that form's cases and keep the others' from the file
+    # (each case's draws depend only on its own indices, so the rest are the same).
+    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
+    kept = []
+    if only is not None:
+        with open(OUT) as fh:
+            kept = [c for c in json.load(fh) if c["form"] != only]
     cases, rows = [], []
     for fi, form in enumerate(ref.FORMS):
+        if only is not None and form != only:
+            cases.extend(c for c in kept if c["form"] == form)
+            continue
         for li, loss in enumerate(ref.LOSSES):
             for ci, n in enumerate(N_PER_CASE):
                 for attempt in range(50):

@@ -6,6 +6,10 @@ Forms (names and parameter order are fixed; they match scalefit_core::model):
   power         eps = alpha * m^beta_g                           [alpha, beta_g]
   power-floor   eps = alpha * m^beta_g + gamma                   [alpha, beta_g, gamma]
   three-region  eps = gamma + (eps0 - gamma) * (1 + m/m0)^beta_g [eps0, m0, beta_g, gamma]
+  smooth-floor  eps = gamma * (1 + m1/m)^(-beta_g)               [m1, beta_g, gamma]
+  broken-power  eps = alpha * m^beta_g * (1 + (m/mb)^(1/f))^(delta_g f) + gamma, f = 0.3
+                                                   [alpha, beta_g, gamma, mb, delta_g]
+                (the break mb bounded to the sizes fitted)
 Losses: log (r = ln model - ln y) and linear (r = model - y); objective SSR = sum r^2.
 """
 import os
@@ -42,11 +46,14 @@ ensure_scipy()
 import numpy as np  # noqa: E402
 from scipy.optimize import least_squares  # noqa: E402
 
-FORMS = ["power", "power-floor", "three-region", "smooth-floor"]
+FORMS = ["power", "power-floor", "three-region", "smooth-floor", "broken-power"]
 LOSSES = ["log", "linear"]
-NPARAMS = {"power": 2, "power-floor": 3, "three-region": 4, "smooth-floor": 3}
+NPARAMS = {"power": 2, "power-floor": 3, "three-region": 4, "smooth-floor": 3, "broken-power": 5}
 # The forms with a size-like knee at index KNEE[form], carried as its ln.
-KNEE = {"three-region": 1, "smooth-floor": 0}
+KNEE = {"three-region": 1, "smooth-floor": 0, "broken-power": 3}
+# The floor gamma's index (bounded below by 0).
+FLOOR = {"power-floor": 2, "three-region": 3, "smooth-floor": 2, "broken-power": 2}
+BREAK_SMOOTHNESS = 0.3
 TIGHT = dict(ftol=1e-15, xtol=1e-15, gtol=1e-15)
 
 # ---------------------------------------------------------------------------
@@ -91,6 +98,16 @@ def _model_and_grad(form, q, m):
         x = np.exp(u) / m  # m1 / m
         s = (1.0 + x) ** (-b)
         return g * s, np.c_[-b * g * s * x / (1.0 + x), -g * s * np.log1p(x), s]
+    if form == "broken-power":
+        # q = (alpha, beta_g, gamma, ln mb, delta_g); t = ln(m/mb)/f
+        a, b, g, u, d = q
+        f = BREAK_SMOOTHNESS
+        lm = np.log(m)
+        t = (lm - u) / f
+        soft = np.logaddexp(0.0, t)
+        sig = 0.5 * (1.0 + np.tanh(0.5 * t))
+        tb = np.exp(b * lm + d * f * soft)
+        return a * tb + g, np.c_[tb, a * tb * lm, np.ones_like(m), -a * tb * d * sig, a * tb * f * soft]
     e0, u, b, g = q
     x = m * np.exp(-u)  # m / m0
     s = (1.0 + x) ** b
@@ -139,13 +156,17 @@ def make_problem(form, loss, m, y):
     return fun, jac
 
 
-def bounds(form):
-    """gamma >= 0 only; everything else unbounded (m0 > 0 via ln m0)."""
+def bounds(form, m=None):
+    """gamma >= 0; the broken power law's ln mb within the sizes `m`; everything
+    else unbounded (m0 > 0 via ln m0)."""
     k = NPARAMS[form]
     lo = np.full(k, -np.inf)
-    if form != "power":
-        lo[-1] = 0.0
-    return lo, np.full(k, np.inf)
+    hi = np.full(k, np.inf)
+    if form in FLOOR:
+        lo[FLOOR[form]] = 0.0
+    if form == "broken-power" and m is not None:
+        lo[3], hi[3] = np.log(np.min(m)), np.log(np.max(m))
+    return lo, hi
 
 
 # ---------------------------------------------------------------------------
@@ -162,6 +183,9 @@ BETA_GRID = -np.geomspace(0.01, 3.0, 50)
 BETA_GRID_3R = -np.geomspace(0.02, 3.0, 10)
 M0_STEPS_3R = 9  # ln m0 from a decade below the data to a decade above
 BETA_GRID_SF = -np.geomspace(0.02, 3.0, 12)
+BETA_GRID_BP = -np.geomspace(0.02, 3.0, 10)
+MB_STEPS_BP = 7  # ln mb across the sizes
+DELTA_GRID_BP = [-0.5, -0.2, -0.05, 0.05, 0.2, 0.5]
 M1_STEPS_SF = 11  # ln m1 from a decade below the data to a decade above
 
 
@@ -201,6 +225,20 @@ def starts(form, loss, m, y):
                 if not g > 0:
                     g = ymin
                 out.append([u, b, g])
+    elif form == "broken-power":
+        # alpha and gamma linear at fixed (beta_g, ln mb, delta_g), on relative
+        # residuals; the start kept feasible (gamma inside its bound, alpha > 0).
+        w = 1.0 / y
+        for u in np.linspace(np.log(m.min()), np.log(m.max()), MB_STEPS_BP + 2)[1:-1]:
+            soft = np.logaddexp(0.0, (lm - u) / BREAK_SMOOTHNESS)
+            for d in DELTA_GRID_BP:
+                for b in BETA_GRID_BP:
+                    tb = np.exp(b * lm + d * BREAK_SMOOTHNESS * soft)
+                    a, g = _lin_solve([tb * w, w], y * w)
+                    g = min(max(g, 1e-3 * ymin), 0.99 * ymin)
+                    if not a > 0:
+                        a = float(np.mean((y - g) / tb))
+                    out.append([a, b, g, u, d])
     else:
         for u in np.linspace(np.log(m.min()) - np.log(10), np.log(m.max()) + np.log(10), M0_STEPS_3R):
             for b in BETA_GRID_3R:
@@ -216,7 +254,8 @@ def starts(form, loss, m, y):
 def fit_from(form, loss, m, y, q0, **tol):
     """One TRF fit from internal start q0; returns (public params, ssr, nfev)."""
     fun, jac = make_problem(form, loss, m, y)
-    lo, hi = bounds(form)
+    lo, hi = bounds(form, m)
+    q0 = np.clip(q0, lo, hi)
     opts = tol or dict(TIGHT, max_nfev=20000)
     with np.errstate(over="ignore"):  # cost of a rejected 1e100-residual trial step
         r = least_squares(fun, q0, jac=jac, bounds=(lo, hi), method="trf", x_scale="jac", **opts)

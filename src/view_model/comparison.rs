@@ -49,6 +49,11 @@ pub fn comparison_rows(a: &Analysis) -> Vec<ComparisonRow> {
                 .as_deref()
                 .map(sentence)
                 .or_else(|| {
+                    c.passed_over
+                        .as_deref()
+                        .map(|why| sentence(&format!("auto passed it over: {why}")))
+                })
+                .or_else(|| {
                     (c.ssr.is_some() && c.aicc.is_none())
                         .then(|| "AICc undefined: too few points for this form.".to_string())
                 })

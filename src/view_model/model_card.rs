@@ -118,7 +118,10 @@ fn t(s: impl Into<String>) -> Part {
 pub fn formula_symbolic(form: Form) -> Vec<Part> {
     formula_parts(
         form,
-        &["alpha", "beta_g", "gamma", "eps0", "m0", "m1"].map(symbol),
+        &[
+            "alpha", "beta_g", "gamma", "eps0", "m0", "m1", "mb", "delta_g",
+        ]
+        .map(symbol),
     )
 }
 
@@ -139,12 +142,14 @@ pub fn formula_fitted(a: &Analysis) -> Vec<Part> {
             p("eps0"),
             p("m0"),
             p("m1"),
+            p("mb"),
+            p("delta_g"),
         ],
     )
 }
 
-fn formula_parts(form: Form, v: &[String; 6]) -> Vec<Part> {
-    let [alpha, beta, gamma, eps0, m0, m1] = v;
+fn formula_parts(form: Form, v: &[String; 8]) -> Vec<Part> {
+    let [alpha, beta, gamma, eps0, m0, m1, mb, delta] = v;
     match form {
         Form::Power => vec![t(format!("ε(m) = {alpha} · m")), Part::Sup(beta.clone())],
         Form::PowerFloor => vec![
@@ -161,6 +166,16 @@ fn formula_parts(form: Form, v: &[String; 6]) -> Vec<Part> {
         Form::SmoothFloor => vec![
             t(format!("ε(m) = {gamma} · (1 + {m1}/m)")),
             Part::Sup(negated(beta)),
+        ],
+        // The smoothness f = 0.3 written as its number (`model::BREAK_SMOOTHNESS`).
+        Form::BrokenPower => vec![
+            t(format!("ε(m) = {alpha} · m")),
+            Part::Sup(beta.clone()),
+            t(format!(" · (1 + (m/{mb})")),
+            Part::Sup("1/0.3".into()),
+            t(")"),
+            Part::Sup(format!("0.3·{delta}")),
+            t(format!(" + {gamma}")),
         ],
     }
 }
@@ -263,7 +278,7 @@ mod tests {
             formula_symbolic(Form::SmoothFloor),
             vec![t("ε(m) = γ · (1 + m₁/m)"), Part::Sup("−β_g".into())]
         );
-        let p = ["a", "-0.269", "0.331", "e", "m", "2.17e7"].map(String::from);
+        let p = ["a", "-0.269", "0.331", "e", "m", "2.17e7", "b", "d"].map(String::from);
         assert_eq!(
             formula_parts(Form::SmoothFloor, &p),
             vec![

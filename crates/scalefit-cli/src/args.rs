@@ -46,6 +46,7 @@ pub enum ModelArg {
     PowerFloor,
     ThreeRegion,
     SmoothFloor,
+    BrokenPower,
 }
 
 impl ModelArg {
@@ -57,6 +58,7 @@ impl ModelArg {
             ModelArg::PowerFloor => ModelChoice::Form(Form::PowerFloor),
             ModelArg::ThreeRegion => ModelChoice::Form(Form::ThreeRegion),
             ModelArg::SmoothFloor => ModelChoice::Form(Form::SmoothFloor),
+            ModelArg::BrokenPower => ModelChoice::Form(Form::BrokenPower),
         }
     }
 }

@@ -75,6 +75,8 @@ struct Comparison<'a> {
     error: Option<&'a str>,
     k: usize,
     model: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    passed_over: Option<&'a str>,
     ssr: Option<f64>,
 }
 
@@ -174,6 +176,7 @@ impl<'a> Report<'a> {
                     error: c.error.as_deref(),
                     k: c.k,
                     model: c.form.id(),
+                    passed_over: c.passed_over.as_deref(),
                     ssr: c.ssr,
                 })
                 .collect(),

@@ -69,6 +69,9 @@ pub fn text(a: &Analysis, parsed: &Parsed, name: &str) -> String {
                         ssr,
                         c.k
                     );
+                    if let Some(why) = &c.passed_over {
+                        let _ = writeln!(s, "  {:<13} passed over: {why}", "");
+                    }
                 }
                 (None, _, Some(ssr), _) => {
                     let _ = writeln!(

@@ -19,7 +19,18 @@ pub enum Form {
     /// law `gamma m1^(-beta_g) m^beta_g` well below `m1` that bends onto the floor
     /// `gamma` by a factor (not by adding it) around `m1`.
     SmoothFloor,
+    /// `eps = alpha * m^beta_g * (1 + (m/mb)^(1/f))^(delta_g f) + gamma`, `f` =
+    /// [`BREAK_SMOOTHNESS`]: a broken power law with one break (Caballero et al. 2022),
+    /// its exponent `beta_g` below the break `mb` and `beta_g + delta_g` above it, onto
+    /// the floor `gamma`. The break lies within the sizes fitted.
+    BrokenPower,
 }
+
+/// The broken power law's smoothness `f` (Caballero et al.'s `f`, one constant for
+/// every fit): the break spans about `f` e-folds of `m` on each side of `mb`. Free,
+/// it over-fits the Revisiting dev split (mean RMSE 0.0239 against 0.0222 at 0.3
+/// and 0.0263 at 1; `scripts/benchmark/candidates.py`, BENCHMARKS.md).
+pub const BREAK_SMOOTHNESS: f64 = 0.3;
 
 /// Which residual the fit squares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -69,7 +80,8 @@ serde_by_id!(
     "power",
     "power-floor",
     "three-region",
-    "smooth-floor"
+    "smooth-floor",
+    "broken-power"
 );
 
 impl ModelChoice {
@@ -105,7 +117,7 @@ pub struct ParamInfo {
 }
 
 /// Every parameter of every form and of the model-size fit, in table order.
-pub const PARAMS: [ParamInfo; 8] = [
+pub const PARAMS: [ParamInfo; 10] = [
     ParamInfo {
         name: "alpha",
         symbol: "α",
@@ -143,6 +155,18 @@ pub const PARAMS: [ParamInfo; 8] = [
         holdable: true,
     },
     ParamInfo {
+        name: "mb",
+        symbol: "m_b",
+        meaning: "the break of a broken power law, where its exponent changes",
+        holdable: true,
+    },
+    ParamInfo {
+        name: "delta_g",
+        symbol: "δ_g",
+        meaning: "change of the exponent at the break (above it: beta_g + delta_g)",
+        holdable: true,
+    },
+    ParamInfo {
         name: "sigma",
         symbol: "σ",
         meaning: "model-size coefficient",
@@ -163,11 +187,12 @@ pub fn param_info(name: &str) -> Option<&'static ParamInfo> {
 
 impl Form {
     /// Every form, simplest first.
-    pub const ALL: [Form; 4] = [
+    pub const ALL: [Form; 5] = [
         Form::Power,
         Form::PowerFloor,
         Form::ThreeRegion,
         Form::SmoothFloor,
+        Form::BrokenPower,
     ];
 
     /// The id used by the CLI, the `#model` select and the permalink.
@@ -177,6 +202,7 @@ impl Form {
             Form::PowerFloor => "power-floor",
             Form::ThreeRegion => "three-region",
             Form::SmoothFloor => "smooth-floor",
+            Form::BrokenPower => "broken-power",
         }
     }
 
@@ -192,6 +218,18 @@ impl Form {
             Form::PowerFloor => &["alpha", "beta_g", "gamma"],
             Form::ThreeRegion => &["eps0", "m0", "beta_g", "gamma"],
             Form::SmoothFloor => &["m1", "beta_g", "gamma"],
+            Form::BrokenPower => &["alpha", "beta_g", "gamma", "mb", "delta_g"],
+        }
+    }
+
+    /// The parameters `auto` chooses this form only when the data determine them
+    /// (`analysis`, [`crate::analysis::shape_undetermined`]): the broken power law's
+    /// break `mb` and change of exponent `delta_g`. A break the data do not show is
+    /// the noise fitted with two more parameters, which AICc alone can reward.
+    pub fn shape_params(self) -> &'static [&'static str] {
+        match self {
+            Form::BrokenPower => &["mb", "delta_g"],
+            _ => &[],
         }
     }
 
@@ -222,6 +260,9 @@ impl Form {
             Form::PowerFloor => "eps = alpha * m^beta_g + gamma",
             Form::ThreeRegion => "eps = gamma + (eps0 - gamma) * (1 + m/m0)^beta_g",
             Form::SmoothFloor => "eps = gamma * (1 + m1/m)^(-beta_g)",
+            Form::BrokenPower => {
+                "eps = alpha * m^beta_g * (1 + (m/mb)^(1/0.3))^(0.3 * delta_g) + gamma"
+            }
         }
     }
 
@@ -233,6 +274,10 @@ impl Form {
             (Form::PowerFloor, [a, b, g]) => a * m.powf(*b) + g,
             (Form::ThreeRegion, [e0, m0, b, g]) => g + (e0 - g) * (1.0 + m / m0).powf(*b),
             (Form::SmoothFloor, [m1, b, g]) => g * (1.0 + m1 / m).powf(-b),
+            (Form::BrokenPower, [a, b, g, mb, d]) => {
+                let ln_m = m.ln();
+                a * (b * ln_m + d * BREAK_SMOOTHNESS * break_softplus(ln_m, mb.ln())).exp() + g
+            }
             _ => f64::NAN,
         }
     }
@@ -249,6 +294,7 @@ impl Form {
                 m0 * (ratio.powf(1.0 / b) - 1.0)
             }
             (Form::SmoothFloor, [m1, b, g]) => m1 / ((target / g).powf(-1.0 / b) - 1.0),
+            (Form::BrokenPower, _) => return self.solve_m_by_scan(p, target),
             _ => f64::NAN,
         };
         (m.is_finite() && m > 0.0).then_some(m)
@@ -284,7 +330,87 @@ impl Form {
             }
             // `(1 + m1/m)^(-beta_g) -> 1` for every exponent.
             Form::SmoothFloor => g,
+            // Far above the break `alpha mb^(-delta_g) m^(beta_g + delta_g)`.
+            Form::BrokenPower => {
+                let (a, mb, d) = match p {
+                    [a, _, _, mb, d] => (*a, *mb, *d),
+                    _ => return f64::NAN,
+                };
+                let end = b + d;
+                if end < 0.0 {
+                    g
+                } else if end == 0.0 {
+                    g + a * mb.powf(-d)
+                } else {
+                    a.signum() * f64::INFINITY
+                }
+            }
         }
+    }
+
+    /// [`Form::solve_m`] for a form without a closed-form inverse: the first crossing
+    /// of `target` by `eval` on a scan of `ln m` from -230 to 230 (sizes 1e-100 to
+    /// 1e100) in steps of 1/2, refined by bisection to the last bit. The broken power
+    /// law's log-slope `beta_g + delta_g s(m)` (`s` rising from 0 to 1) changes sign at
+    /// most once, so its curve has at most one turn and two crossings, far more than a
+    /// half e-fold apart unless the turn is flat.
+    fn solve_m_by_scan(self, p: &[f64], target: f64) -> Option<f64> {
+        if !target.is_finite() {
+            return None;
+        }
+        let f = |ln_m: f64| self.eval(p, ln_m.exp()) - target;
+        let mut lo = -230.0;
+        let mut f_lo = f(lo);
+        for k in 1..=920 {
+            let hi = -230.0 + 0.5 * f64::from(k);
+            let f_hi = f(hi);
+            if f_lo == 0.0 {
+                return Some(lo.exp()).filter(|m| m.is_finite() && *m > 0.0);
+            }
+            if f_lo.is_finite() && f_hi.is_finite() && (f_lo < 0.0) != (f_hi < 0.0) {
+                let (mut a, mut b, fa) = (lo, hi, f_lo);
+                for _ in 0..200 {
+                    let mid = 0.5 * (a + b);
+                    if mid <= a || mid >= b {
+                        break;
+                    }
+                    let fm = f(mid);
+                    if (fm < 0.0) == (fa < 0.0) {
+                        a = mid;
+                    } else {
+                        b = mid;
+                    }
+                }
+                let m = (0.5 * (a + b)).exp();
+                return (m.is_finite() && m > 0.0).then_some(m);
+            }
+            lo = hi;
+            f_lo = f_hi;
+        }
+        None
+    }
+}
+
+/// `ln(1 + (m/mb)^(1/f))` for the broken power law (`f` = [`BREAK_SMOOTHNESS`]) from
+/// `ln m` and `ln mb`, without overflow: `u + ln(1 + e^-u)` for `u > 0`.
+pub(crate) fn break_softplus(ln_m: f64, ln_mb: f64) -> f64 {
+    let u = (ln_m - ln_mb) / BREAK_SMOOTHNESS;
+    if u > 0.0 {
+        u + (-u).exp().ln_1p()
+    } else {
+        u.exp().ln_1p()
+    }
+}
+
+/// `s = (m/mb)^(1/f) / (1 + (m/mb)^(1/f))`, the derivative of [`break_softplus`] in
+/// its `u`, without overflow.
+pub(crate) fn break_logistic(ln_m: f64, ln_mb: f64) -> f64 {
+    let u = (ln_m - ln_mb) / BREAK_SMOOTHNESS;
+    if u > 0.0 {
+        1.0 / (1.0 + (-u).exp())
+    } else {
+        let e = u.exp();
+        e / (1.0 + e)
     }
 }
 
@@ -313,7 +439,7 @@ impl Form {
 /// How the fitter searches a form: which parameters are linear once the others are
 /// fixed and their bases, the profile grid over the nonlinear ones, the bounds and the
 /// internal coordinates of the polish. Parameters are named by their index in
-/// [`Form::param_names`]; parameter vectors inside the fitter are `[f64; 4]`.
+/// [`Form::param_names`]; parameter vectors inside the fitter are `[f64; MAX_PARAMS]`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Spec {
     /// The exponent `beta_g`: the profile grid's columns, [`EXPONENT_GRID`] in
@@ -342,6 +468,22 @@ pub(crate) struct Spec {
     /// and a grid on them cannot see the bend onto a floor a thousand times lower,
     /// which the exact optimum still places.
     pub relative_grid: bool,
+    /// A third nonlinear parameter (the broken power law's `delta_g`): the profile
+    /// grid is repeated at each of its values, a block of knee rows per value, and
+    /// the polish searches it unbounded.
+    pub third: Option<Third>,
+}
+
+/// The most parameters of any form: the length of parameter vectors in the fitter.
+pub(crate) const MAX_PARAMS: usize = 5;
+
+/// A third nonlinear parameter of the profile grid; see [`Spec::third`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Third {
+    /// Its index.
+    pub index: usize,
+    /// The values the grid is built at.
+    pub grid: &'static [f64],
 }
 
 /// A knee: a positive size-like parameter the fitter searches in `ln`, whose values
@@ -360,6 +502,9 @@ pub(crate) struct Knee {
     /// power-floor to within |beta_g|/100 over the data, and the polish would crawl
     /// along that flat valley for ever.
     pub lowest: f64,
+    /// The polish keeps the knee at or below the largest size times this, when set:
+    /// `ln m0 = lo + (hi - lo) (1 - cos w) / 2` between the two bounds.
+    pub highest: Option<f64>,
 }
 
 /// The second linear basis of a form as a function of the grid's basis `a`.
@@ -407,6 +552,7 @@ const POWER: Spec = Spec {
     knee: None,
     log_linear: true,
     relative_grid: false,
+    third: None,
 };
 
 const POWER_FLOOR: Spec = Spec {
@@ -418,6 +564,7 @@ const POWER_FLOOR: Spec = Spec {
     knee: None,
     log_linear: false,
     relative_grid: false,
+    third: None,
 };
 
 const THREE_REGION: Spec = Spec {
@@ -432,9 +579,11 @@ const THREE_REGION: Spec = Spec {
         grid_decades: (2.0, 1.0),
         grid_steps: 20,
         lowest: 100.0,
+        highest: None,
     }),
     log_linear: false,
     relative_grid: false,
+    third: None,
 };
 
 const SMOOTH_FLOOR: Spec = Spec {
@@ -451,9 +600,40 @@ const SMOOTH_FLOOR: Spec = Spec {
         grid_decades: (2.0, 2.0),
         grid_steps: 40,
         lowest: 100.0,
+        highest: None,
     }),
     log_linear: false,
     relative_grid: true,
+    third: None,
+};
+
+const BROKEN_POWER: Spec = Spec {
+    exponent: 1,
+    // 73 exponents x 13 breaks x 8 changes of exponent. The exponent as fine as the
+    // power forms': at 37 columns a node 0.06 off the exponent, over the decades of
+    // the data, costs more than a break in the wrong place, and the grid's minima
+    // lay in other basins.
+    exponent_steps: 72,
+    // alpha multiplies a = exp(beta_g ln m) times the break's factor (`grid_factor`),
+    // gamma the constant.
+    linear: [Some(0), Some(2)],
+    second: Second::One,
+    floor: Some(2),
+    // The break within the sizes fitted: beyond them the change of exponent is not
+    // determined by the data.
+    knee: Some(Knee {
+        index: 3,
+        grid_decades: (0.0, 0.0),
+        grid_steps: 12,
+        lowest: 1.0,
+        highest: Some(1.0),
+    }),
+    log_linear: false,
+    relative_grid: true,
+    third: Some(Third {
+        index: 4,
+        grid: &[-1.0, -0.5, -0.25, -0.1, 0.1, 0.25, 0.5, 1.0],
+    }),
 };
 
 impl Spec {
@@ -479,6 +659,32 @@ impl Form {
             Form::PowerFloor => &POWER_FLOOR,
             Form::ThreeRegion => &THREE_REGION,
             Form::SmoothFloor => &SMOOTH_FLOOR,
+            Form::BrokenPower => &BROKEN_POWER,
+        }
+    }
+
+    /// A factor of the grid's basis at every point (into `buf`), for a form whose
+    /// basis is `exp(beta_g x)` times a function of the knee and the third parameter:
+    /// the broken power law's `exp(delta_g f ln(1 + (m/mb)^(1/f)))`. `None` for the
+    /// others.
+    pub(crate) fn grid_factor<'a>(
+        self,
+        m0: f64,
+        third: f64,
+        ln_m: &[f64],
+        buf: &'a mut Vec<f64>,
+    ) -> Option<&'a [f64]> {
+        match self {
+            Form::BrokenPower => {
+                let ln_mb = m0.ln();
+                buf.clear();
+                buf.extend(
+                    ln_m.iter()
+                        .map(|&x| (third * BREAK_SMOOTHNESS * break_softplus(x, ln_mb)).exp()),
+                );
+                Some(buf)
+            }
+            _ => None,
         }
     }
 
@@ -493,7 +699,7 @@ impl Form {
         buf: &'a mut Vec<f64>,
     ) -> &'a [f64] {
         match self {
-            Form::Power | Form::PowerFloor => ln_m,
+            Form::Power | Form::PowerFloor | Form::BrokenPower => ln_m,
             Form::ThreeRegion => {
                 buf.clear();
                 buf.extend(m.iter().map(|&v| (v / m0).ln_1p()));
@@ -520,6 +726,8 @@ impl Form {
                 let m1 = 1e6 * m_min;
                 vec![m1, b, a * m1.powf(b)]
             }
+            // The break at the smallest size with no change of exponent: the line.
+            Form::BrokenPower => vec![a, b, 0.0, m_min, 0.0],
         }
     }
 
@@ -527,7 +735,13 @@ impl Form {
     /// fitter's coordinates: natural values, except the knee's entry, which is with
     /// respect to `ln m0` (so that the knee can move over decades with a well-scaled
     /// step). Entries past [`Form::n_params`] are unspecified.
-    pub(crate) fn value_grad(self, p: &[f64; 4], m: f64, ln_m: f64, grad: &mut [f64; 4]) -> f64 {
+    pub(crate) fn value_grad(
+        self,
+        p: &[f64; MAX_PARAMS],
+        m: f64,
+        ln_m: f64,
+        grad: &mut [f64; MAX_PARAMS],
+    ) -> f64 {
         match self {
             Form::Power | Form::PowerFloor => {
                 let (a, b) = (p[0], p[1]);
@@ -559,6 +773,16 @@ impl Form {
                 grad[2] = f;
                 g * f
             }
+            Form::BrokenPower => {
+                let (a, b, g, ln_mb, d) = (p[0], p[1], p[2], p[3].ln(), p[4]);
+                let (tb, s, l) = break_point(b, d, ln_m, ln_mb);
+                grad[0] = tb;
+                grad[1] = a * tb * ln_m;
+                grad[2] = 1.0;
+                grad[3] = -a * tb * d * s;
+                grad[4] = a * tb * BREAK_SMOOTHNESS * l;
+                a * tb + g
+            }
         }
     }
 
@@ -569,7 +793,7 @@ impl Form {
     /// [`Form::gradient_column`] reuses.
     pub(crate) fn values(
         self,
-        p: &[f64; 4],
+        p: &[f64; MAX_PARAMS],
         m: &[f64],
         ln_m: &[f64],
         passes: &mut Passes,
@@ -601,6 +825,21 @@ impl Form {
                     *v = g * f;
                 }
             }
+            Form::BrokenPower => {
+                let (a, b, g, ln_mb, d) = (p[0], p[1], p[2], p[3].ln(), p[4]);
+                // Per point `tb`, `s`, `l` of `break_point`, the same calls in the
+                // same order: the same bits as `value_grad`.
+                let n = m.len();
+                buf.resize(3 * n, 0.0);
+                let (tb, rest) = buf.split_at_mut(n);
+                let (s, l) = rest.split_at_mut(n);
+                for (i, &x) in ln_m.iter().enumerate().take(n) {
+                    (tb[i], s[i], l[i]) = break_point(b, d, x, ln_mb);
+                }
+                for (v, &tb) in values.iter_mut().zip(tb.iter()) {
+                    *v = a * tb + g;
+                }
+            }
         }
     }
 
@@ -612,7 +851,7 @@ impl Form {
     #[allow(clippy::too_many_arguments)] // reason: one column of one batched pass
     pub(crate) fn gradient_column(
         self,
-        p: &[f64; 4],
+        p: &[f64; MAX_PARAMS],
         j: usize,
         ln_m: &[f64],
         passes: &Passes,
@@ -677,8 +916,44 @@ impl Form {
                     _ => points.for_each(|((o, &s), &f)| *o = scaled(f) * s),
                 }
             }
+            Form::BrokenPower => {
+                let (a, d) = (p[0], p[4]);
+                let (tb, rest) = passes.buf.split_at(n);
+                let (sg, l) = rest.split_at(n);
+                let points = points.zip(tb);
+                match j {
+                    0 => points.for_each(|((o, &s), &tb)| *o = scaled(tb) * s),
+                    1 => {
+                        for (((o, &s), &tb), &x) in points.zip(ln_m) {
+                            *o = scaled(a * tb * x) * s;
+                        }
+                    }
+                    2 => points.for_each(|((o, &s), _)| *o = scaled(1.0) * s),
+                    3 => {
+                        for (((o, &s), &tb), &sg) in points.zip(sg) {
+                            *o = scaled(-a * tb * d * sg) * s;
+                        }
+                    }
+                    _ => {
+                        for (((o, &s), &tb), &l) in points.zip(l) {
+                            *o = scaled(a * tb * BREAK_SMOOTHNESS * l) * s;
+                        }
+                    }
+                }
+            }
         }
     }
+}
+
+/// The broken power law at one point, from `ln m` and `ln mb`: `tb = m^beta_g (1 +
+/// (m/mb)^(1/f))^(delta_g f)` (the model is `alpha tb + gamma`), the logistic `s` and
+/// the softplus `l` of `u = ln(m/mb)/f` that its gradient reads.
+#[inline]
+fn break_point(b: f64, d: f64, ln_m: f64, ln_mb: f64) -> (f64, f64, f64) {
+    let l = break_softplus(ln_m, ln_mb);
+    let s = break_logistic(ln_m, ln_mb);
+    let tb = (b * ln_m + d * BREAK_SMOOTHNESS * l).exp();
+    (tb, s, l)
 }
 
 /// The passes of a form with a knee, into `buf` (three slices of `m.len()`, which
@@ -726,11 +1001,13 @@ mod tests {
 
     #[test]
     fn solve_inverts_eval() {
-        let cases: [(Form, &[f64]); 4] = [
+        let cases: [(Form, &[f64]); 6] = [
             (Form::Power, &[3.87, -0.128]),
             (Form::PowerFloor, &[41.2, -0.36, 0.39]),
             (Form::ThreeRegion, &[0.9, 1e4, -0.4, 0.1]),
             (Form::SmoothFloor, &[3e6, -0.35, 0.05]),
+            (Form::BrokenPower, &[4.0, -0.45, 0.03, 1e5, 0.3]),
+            (Form::BrokenPower, &[4.0, -0.2, 0.0, 1e5, -0.4]),
         ];
         for (form, p) in cases {
             for m in [10.0, 1e5, 3e8] {

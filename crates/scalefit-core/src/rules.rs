@@ -171,11 +171,13 @@ mod tests {
         check("gamma", Err("\"gamma\": write name=value, e.g. gamma=0.3"));
         check(
             "gama=1",
-            Err("\"gama\" is not a parameter (use alpha, beta_g, gamma, eps0, m0, m1)"),
+            Err(
+                "\"gama\" is not a parameter (use alpha, beta_g, gamma, eps0, m0, m1, mb, delta_g)",
+            ),
         );
         check(
             "sigma=1",
-            Err("\"sigma\" is not a parameter (use alpha, beta_g, gamma, eps0, m0, m1)"),
+            Err("\"sigma\" is not a parameter (use alpha, beta_g, gamma, eps0, m0, m1, mb, delta_g)"),
         );
         check("gamma=x", Err("\"x\" is not a number"));
         check("gamma=", Err("\"\" is not a number"));
@@ -215,7 +217,7 @@ mod tests {
                 );
             }
         }
-        assert_eq!(held_names().len(), 6);
+        assert_eq!(held_names().len(), 8);
     }
 
     #[test]

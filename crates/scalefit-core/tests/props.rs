@@ -653,6 +653,17 @@ fn true_params(form: Form) -> impl Strategy<Value = (Vec<f64>, Vec<f64>)> {
                     let m1 = lo * (hi / lo).powf(knee);
                     vec![m1, b, frac * a]
                 }
+                // The break inside the data, the exponent changing by 0.25 to 0.7
+                // (steeper above the break in the lower half of `knee`'s range).
+                Form::BrokenPower => {
+                    let mb = lo * (hi / lo).powf(knee);
+                    let d = if knee < 0.5 {
+                        -(0.2 + frac)
+                    } else {
+                        0.2 + frac
+                    };
+                    vec![a, b, frac * a * mid.powf(b), mb, d]
+                }
             };
             (m, p)
         })
@@ -708,6 +719,13 @@ proptest! {
     fn recovers_smooth_floor((m, p) in true_params(Form::SmoothFloor)) {
         for loss in Loss::ALL {
             assert_recovers(Form::SmoothFloor, loss, &m, &p);
+        }
+    }
+
+    #[test]
+    fn recovers_broken_power((m, p) in true_params(Form::BrokenPower)) {
+        for loss in Loss::ALL {
+            assert_recovers(Form::BrokenPower, loss, &m, &p);
         }
     }
 }

@@ -6,6 +6,51 @@ use crate::model::{Form, ModelChoice};
 
 use super::{AnalysisError, AnalysisOptions, Backtest, Comparison, HeldOutPoint};
 
+/// Why `auto` should not choose `fit`: a parameter of [`Form::shape_params`] that the
+/// data do not determine, by the health rule's test ("an interval wider than the
+/// value") on the linearized 95 % interval (`1.96` standard errors of
+/// [`Fit::std_errors`]), since no bootstrap has run when the form is chosen: for a
+/// size-like knee, `mb e^(+-1.96 s)` with `s` the error of `ln mb`; for the others,
+/// `value +- 1.96 s`. Singular (no standard errors) counts as undetermined. `None`
+/// when every such parameter is determined or held.
+pub fn shape_undetermined(fit: &Fit) -> Option<String> {
+    let names = fit.form.shape_params();
+    if names.is_empty() {
+        return None;
+    }
+    let free = fit.free_names();
+    let knee = fit.form.spec().knee.map(|k| k.index);
+    let mut loose = Vec::new();
+    for name in names {
+        let Some(slot) = free.iter().position(|n| n == name) else {
+            continue;
+        };
+        let (Some(&se), Some(i), Some(v)) = (
+            fit.std_errors.get(slot),
+            fit.form.param_index(name),
+            fit.param(name),
+        ) else {
+            loose.push(*name);
+            continue;
+        };
+        let width = if knee == Some(i) {
+            v * 2.0 * (1.96 * se).sinh()
+        } else {
+            2.0 * 1.96 * se
+        };
+        let determined = width.is_finite() && width < v.abs();
+        if !determined {
+            loose.push(*name);
+        }
+    }
+    (!loose.is_empty()).then(|| {
+        format!(
+            "the data do not determine {} (linearized 95% interval wider than the value)",
+            loose.join(" and ")
+        )
+    })
+}
+
 /// Fits `choice`: one form, or every form the points allow, ranked by AICc.
 ///
 /// # Errors
@@ -47,11 +92,21 @@ pub fn fit_choice(
             Err(e) => errors.push((form, e)),
         }
     }
-    // Auto prefers forms whose AICc is defined (n > k + 1); if none is, the best SSR
-    // per parameter count wins among what fitted.
+    // Auto prefers forms whose AICc is defined (n > k + 1) and whose shape the data
+    // determine; if none is, the best SSR per parameter count wins among what fitted.
+    let passed_over: Vec<Option<String>> = fits
+        .iter()
+        .map(|f| {
+            (choice == ModelChoice::Auto)
+                .then(|| shape_undetermined(f))
+                .flatten()
+        })
+        .collect();
     let best = fits
         .iter()
-        .filter(|f| f.aicc.is_finite())
+        .zip(&passed_over)
+        .filter(|(f, why)| f.aicc.is_finite() && why.is_none())
+        .map(|(f, _)| f)
         .min_by(|a, b| a.aicc.total_cmp(&b.aicc))
         .or_else(|| fits.iter().min_by_key(|f| f.k))
         .cloned();
@@ -60,13 +115,15 @@ pub fn fit_choice(
     };
     let mut comparison: Vec<Comparison> = fits
         .iter()
-        .map(|f| Comparison {
+        .zip(passed_over)
+        .map(|(f, passed_over)| Comparison {
             form: f.form,
             ssr: Some(f.ssr),
             aicc: f.aicc.is_finite().then_some(f.aicc),
             delta_aicc: (f.aicc.is_finite() && best.aicc.is_finite()).then_some(f.aicc - best.aicc),
             k: f.k,
             error: None,
+            passed_over,
             fit: Some(f.clone()),
         })
         .collect();
@@ -77,6 +134,7 @@ pub fn fit_choice(
         delta_aicc: None,
         k: f.n_params(),
         error: Some(e.to_string()),
+        passed_over: None,
         fit: None,
     }));
     comparison.sort_by_key(|c| c.form);

@@ -5,7 +5,7 @@
 mod backtest;
 mod health;
 
-pub use backtest::fit_choice;
+pub use backtest::{fit_choice, shape_undetermined};
 
 use serde::Serialize;
 
@@ -76,6 +76,9 @@ pub struct Comparison {
     pub k: usize,
     /// Why the form was not fitted.
     pub error: Option<String>,
+    /// Why `auto` passed over this fitted form although its AICc may be lower
+    /// ([`shape_undetermined`]).
+    pub passed_over: Option<String>,
     /// The fit itself, kept so checks need not refit.
     #[serde(skip)]
     pub fit: Option<Fit>,
@@ -421,7 +424,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(a.fit.form, Form::PowerFloor);
-        assert_eq!(a.comparison.len(), 4);
+        assert_eq!(a.comparison.len(), 5);
         let sf = a.size_fit.as_ref().unwrap();
         assert!((sf.beta_p - 0.7).abs() < 1e-9);
         let proj = a.projection.as_ref().unwrap();

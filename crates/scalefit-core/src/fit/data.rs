@@ -2,7 +2,7 @@
 //! search on large data, the held parameters, and the log-log line through the points.
 
 use super::FitError;
-use crate::model::{Form, Loss};
+use crate::model::{Form, Loss, MAX_PARAMS};
 
 /// Points prepared once per fit: logs computed, validated.
 #[derive(Debug, Clone)]
@@ -12,6 +12,7 @@ pub(crate) struct Data {
     pub ln_m: Vec<f64>,
     pub ln_y: Vec<f64>,
     pub ln_m_min: f64,
+    pub ln_m_max: f64,
 }
 
 impl Data {
@@ -48,12 +49,14 @@ impl Data {
         };
         let ln_m: Vec<f64> = m.iter().map(|v| v.ln()).collect();
         let ln_m_min = ln_m.iter().copied().fold(f64::INFINITY, f64::min);
+        let ln_m_max = ln_m.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         Ok(Data {
             m: m.to_vec(),
             y: y.to_vec(),
             ln_m,
             ln_y,
             ln_m_min,
+            ln_m_max,
         })
     }
 
@@ -82,15 +85,15 @@ impl Data {
 /// Which parameters are held and at what (natural) value.
 #[derive(Debug, Clone)]
 pub(crate) struct Holds {
-    pub held: [bool; 4],
-    pub values: [f64; 4],
+    pub held: [bool; MAX_PARAMS],
+    pub values: [f64; MAX_PARAMS],
 }
 
 impl Holds {
     pub(crate) fn from_options(form: Form, fixed: &[(String, f64)]) -> Result<Holds, FitError> {
         let mut h = Holds {
-            held: [false; 4],
-            values: [0.0; 4],
+            held: [false; MAX_PARAMS],
+            values: [0.0; MAX_PARAMS],
         };
         for (name, value) in fixed {
             let Some(i) = form.param_index(name) else {

@@ -122,6 +122,13 @@ pub struct Fit {
     /// Correlation matrix of the free parameters from the Gauss-Newton Hessian
     /// (rows in free-parameter order), empty if singular.
     pub correlation: Vec<Vec<f64>>,
+    /// Linearized standard errors of the free parameters (in the order of
+    /// [`Fit::correlation`]), `sqrt(diag((J^T J)^-1) SSR / (n - k))`, a knee's in `ln`
+    /// (so of `ln m0`); empty if `J^T J` is singular or `n <= k`. What `auto` reads
+    /// when it asks whether the data determine a form's shape (`analysis`), before
+    /// any bootstrap.
+    #[serde(skip)]
+    pub std_errors: Vec<f64>,
     /// Whether Levenberg-Marquardt met its convergence test at the chosen optimum.
     pub converged: bool,
 }
@@ -303,7 +310,7 @@ impl Search<'_> {
         let k = held.iter().filter(|h| !**h).count();
         let aicc = aicc(best.ssr, n, k);
         let free: Vec<usize> = (0..form.n_params()).filter(|&i| !held[i]).collect();
-        let correlation = self.correlation(&best.params, &free);
+        let (correlation, std_errors) = self.correlation(&best.params, &free, best.ssr);
         Fit {
             form,
             loss,
@@ -316,26 +323,41 @@ impl Search<'_> {
             k,
             aicc,
             correlation,
+            std_errors,
             converged: best.converged,
         }
     }
 
     /// Correlation matrix of the free parameters `free` at `params` (natural), from
-    /// the Gauss-Newton Hessian `J^T J`; empty if singular.
-    fn correlation(&self, params: &[f64], free: &[usize]) -> Vec<Vec<f64>> {
+    /// the Gauss-Newton Hessian `J^T J`, and their linearized standard errors at SSR
+    /// `ssr` ([`Fit::std_errors`]); each empty if singular.
+    fn correlation(&self, params: &[f64], free: &[usize], ssr: f64) -> (Vec<Vec<f64>>, Vec<f64>) {
         let Search {
             form, loss, data, ..
         } = *self;
         if free.is_empty() {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
         let problem = Problem::new(form, loss, data, to_internal(form, params), free);
         let Some(j) = problem.jacobian() else {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         };
         let jtj = j.transpose() * &j;
         let Some(cov) = jtj.try_inverse() else {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
+        };
+        let dof = data.len().saturating_sub(free.len());
+        let std_errors: Vec<f64> = if dof > 0 {
+            (0..free.len())
+                .map(|a| (cov[(a, a)] * ssr / dof as f64).sqrt())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let std_errors = if std_errors.iter().all(|v| v.is_finite()) {
+            std_errors
+        } else {
+            Vec::new()
         };
         let k = free.len();
         let mut out = vec![vec![0.0; k]; k];
@@ -350,9 +372,9 @@ impl Search<'_> {
             }
         }
         if out.iter().flatten().all(|v| v.is_finite()) {
-            out
+            (out, std_errors)
         } else {
-            Vec::new()
+            (Vec::new(), std_errors)
         }
     }
 }
@@ -385,11 +407,12 @@ mod tests {
 
     #[test]
     fn recovers_every_form_from_exact_data() {
-        let cases: [(Form, Vec<f64>); 4] = [
+        let cases: [(Form, Vec<f64>); 5] = [
             (Form::Power, vec![3.87, -0.128]),
             (Form::PowerFloor, vec![41.2, -0.36, 0.39]),
             (Form::ThreeRegion, vec![0.9, 3e3, -0.45, 0.12]),
             (Form::SmoothFloor, vec![2e5, -0.31, 0.08]),
+            (Form::BrokenPower, vec![4.0, -0.45, 0.03, 1e5, 0.3]),
         ];
         for loss in Loss::ALL {
             for (form, p) in &cases {
@@ -533,11 +556,24 @@ mod tests {
                     )
                     .unwrap();
                     let reference = full_search(&data, form, loss);
+                    // The broken power law on a curve without a break has a ridge of
+                    // optima (any break, the exponent changing by almost nothing)
+                    // whose SSRs differ in the sixth digit: on power-law data the bins
+                    // rank its basins otherwise than the points (binned 0.2947837 with
+                    // the break at the largest size, full 0.2947806 with it a decade
+                    // lower; the exponent changing by 0.008 and 0.0005).
+                    let tol = if form == Form::BrokenPower && *truth != Form::BrokenPower {
+                        1e-4
+                    } else {
+                        1e-9
+                    };
                     assert!(
-                        fit.ssr <= reference.ssr * (1.0 + 1e-9) + 1e-15,
-                        "{truth:?} data, {form:?} {loss:?}: binned {} > full {}",
+                        fit.ssr <= reference.ssr * (1.0 + tol) + 1e-15,
+                        "{truth:?} data, {form:?} {loss:?}: binned {} > full {} ({:?} vs {:?})",
                         fit.ssr,
-                        reference.ssr
+                        reference.ssr,
+                        fit.params,
+                        reference.params
                     );
                     // A knee the data cannot place is held at its bound, not left
                     // crawling: the three-region fit converges. (A misspecified

@@ -7,7 +7,7 @@ use super::problem::{minimize_static, residual, to_internal, Minimized, Problem}
 use super::{loglog_line, Search};
 use levenberg_marquardt::LevenbergMarquardt;
 
-use crate::model::Loss;
+use crate::model::{Loss, MAX_PARAMS};
 
 /// Result of one local polish.
 #[derive(Debug, Clone)]
@@ -176,16 +176,29 @@ impl Search<'_> {
         }
         let knee = spec.knee.filter(|k| !holds.held[k.index]);
         let knee_min = knee.map(|_| self.knee_floor());
-        if let (Some(k), Some(lo)) = (knee, knee_min) {
-            // w = 0 is stationary: start a little inside the bound.
-            full[k.index] = (full[k.index] - lo).max(0.01).sqrt();
+        let knee_max = knee.and_then(|_| self.knee_ceiling());
+        match (knee, knee_min, knee_max) {
+            (Some(k), Some(lo), Some(hi)) if hi > lo => {
+                // cos w = 1 - 2 t at the fraction t of the way from lo to hi; w = 0
+                // and w = pi are stationary: start a little inside the bounds.
+                let t = ((full[k.index] - lo) / (hi - lo)).clamp(1e-4, 1.0 - 1e-4);
+                full[k.index] = (1.0 - 2.0 * t).acos();
+            }
+            (Some(k), Some(lo), _) => {
+                // w = 0 is stationary: start a little inside the bound.
+                full[k.index] = (full[k.index] - lo).max(0.01).sqrt();
+            }
+            _ => {}
         }
+        // Bounds that meet (all the sizes equal) leave the knee at the lower one.
+        let knee_max = knee_max.filter(|&hi| knee_min.is_some_and(|lo| hi > lo));
         if !full.iter().take(form.n_params()).all(|v| v.is_finite()) {
             return None;
         }
         let problem = Problem {
             squared_floor: true,
             knee_min,
+            knee_max,
             known: run.known,
             ..Problem::new(form, loss, data, full, &free)
         };
@@ -247,8 +260,12 @@ impl Search<'_> {
         // The converged ones among `locals`, and the best of their SSRs.
         let mut known: Vec<Local> = Vec::new();
         let mut best = f64::INFINITY;
+        // A form with a third nonlinear parameter (the broken power law) has basins
+        // whose polish starts high and ends lowest (a change of exponent trading
+        // against the floor): each of its starts gets full patience.
+        let all_full = self.form.spec().third.is_some();
         for s in starts {
-            let patience = if known.is_empty() {
+            let patience = if known.is_empty() || all_full {
                 Patience::Full
             } else {
                 Patience::Short
@@ -292,6 +309,13 @@ impl Search<'_> {
         self.data.ln_m_min - lowest.ln()
     }
 
+    /// `ln` of the knee's upper bound, if it has one ([`crate::model::Knee::highest`]:
+    /// the largest size for the broken power law's break).
+    fn knee_ceiling(&self) -> Option<f64> {
+        let highest = self.form.spec().knee.and_then(|k| k.highest)?;
+        Some(self.data.ln_m_max + highest.ln())
+    }
+
     /// Polishes on all the points (this search's data) a minimum the search found on
     /// the binned copy `binned`.
     ///
@@ -304,18 +328,28 @@ impl Search<'_> {
     pub(super) fn polish_full(&self, binned: &Search<'_>, local: &Local) -> Option<Local> {
         let knee = self.form.spec().knee.filter(|k| !self.holds.held[k.index]);
         if let Some(k) = knee {
-            let at_bound = local
-                .params
-                .get(k.index)
-                .is_some_and(|&m0| m0.ln() <= binned.knee_floor() + 1e-6);
-            if at_bound {
-                let pinned = self.holds.with(k.index, self.knee_floor().exp());
+            let ln_knee = local.params.get(k.index).map(|m0| m0.ln());
+            let at_floor = ln_knee.is_some_and(|v| v <= binned.knee_floor() + 1e-6);
+            // The same at an upper bound (the broken power law's break at the largest
+            // size), where the SSR must not fall as the knee moves down.
+            let at_ceiling = ln_knee
+                .zip(binned.knee_ceiling())
+                .is_some_and(|(v, hi)| v >= hi - 1e-6);
+            let bound = if at_floor {
+                Some((self.knee_floor(), 1.0))
+            } else if at_ceiling {
+                self.knee_ceiling().map(|hi| (hi, -1.0))
+            } else {
+                None
+            };
+            if let Some((ln_bound, outward)) = bound {
+                let pinned = self.holds.with(k.index, ln_bound.exp());
                 let held = Search {
                     holds: &pinned,
                     ..*self
                 };
                 if let Some(l) = held.polish(&local.params) {
-                    if l.converged && self.pushes_outward(k.index, &l.params) {
+                    if l.converged && self.pushes_outward_by(k.index, &l.params, outward) {
                         return Some(l);
                     }
                 }
@@ -329,15 +363,22 @@ impl Search<'_> {
     /// for the knee, `gamma` for the floor; to rounding): with it at its lower bound,
     /// the bounded problem is then at a first-order optimum in that direction.
     fn pushes_outward(&self, index: usize, p: &[f64]) -> bool {
+        self.pushes_outward_by(index, p, 1.0)
+    }
+
+    /// [`Search::pushes_outward`] for a bound on either side: `outward` is `1.0` at a
+    /// lower bound, `-1.0` at an upper one (the SSR must not fall as the parameter
+    /// moves down).
+    fn pushes_outward_by(&self, index: usize, p: &[f64], outward: f64) -> bool {
         let Search {
             form, loss, data, ..
         } = *self;
-        if p.len() != form.n_params() || p.len() > 4 {
+        if p.len() != form.n_params() || p.len() > MAX_PARAMS {
             return false;
         }
-        let mut p4 = [0.0; 4];
+        let mut p4 = [0.0; MAX_PARAMS];
         p4[..p.len()].copy_from_slice(p);
-        let mut g = [0.0; 4];
+        let mut g = [0.0; MAX_PARAMS];
         let (mut slope, mut size) = (0.0, 0.0);
         for i in 0..data.len() {
             let v = form.value_grad(&p4, data.m[i], data.ln_m[i], &mut g);
@@ -351,7 +392,7 @@ impl Search<'_> {
             slope += r * dr;
             size += (r * dr).abs();
         }
-        slope.is_finite() && slope >= -1e-10 * size
+        slope.is_finite() && outward * slope >= -1e-10 * size
     }
 
     /// The form solved exactly: free, under `log` loss, a straight line in log-log

@@ -11,7 +11,7 @@ use nalgebra::{DVector, DefaultAllocator, Dim, Dyn, OMatrix, OVector, Owned, U1}
 
 use super::polish::{within, Local, SAME_BASIN};
 use super::Data;
-use crate::model::{Form, Loss, Passes};
+use crate::model::{Form, Loss, Passes, MAX_PARAMS};
 
 /// Residual of one point; a non-positive model under `log` loss (outside the domain)
 /// gets a huge finite residual so that Levenberg-Marquardt rejects the step instead
@@ -49,7 +49,7 @@ pub(super) struct Problem<'a, N: Dim> {
     pub(super) data: &'a Data,
     /// Internal full parameter vector (`ln m0` at the knee's index, or `w` when
     /// `knee_min`; `sqrt gamma` at the floor's index when `squared_floor`).
-    pub(super) full: [f64; 4],
+    pub(super) full: [f64; MAX_PARAMS],
     /// The free parameters' indices into `full`; `dim` of them.
     pub(super) free: &'a [usize],
     /// The number of free parameters, as the crate's dimension type.
@@ -59,6 +59,9 @@ pub(super) struct Problem<'a, N: Dim> {
     /// With a knee, `ln m0 = knee_min + w^2` with `w` at the knee's index: the knee's
     /// lower bound ([`crate::model::Knee::lowest`]).
     pub(super) knee_min: Option<f64>,
+    /// With an upper bound too ([`crate::model::Knee::highest`]), `ln m0 = lo + (hi -
+    /// lo) (1 - cos w) / 2` with `lo = knee_min` and this `hi`.
+    pub(super) knee_max: Option<f64>,
     /// The Jacobian computed beside the last residuals, and the point it belongs to.
     pub(super) jacobian_cache: Cell<Option<JacobianAt<N>>>,
     /// See `Run::known` (`fit::polish`).
@@ -79,7 +82,7 @@ pub(super) struct Scratch {
 }
 
 /// A Jacobian and the internal parameters it was computed at.
-type JacobianAt<N> = ([f64; 4], OMatrix<f64, Dyn, N>);
+type JacobianAt<N> = ([f64; MAX_PARAMS], OMatrix<f64, Dyn, N>);
 
 impl<N: Dim> Problem<'_, N>
 where
@@ -87,14 +90,15 @@ where
 {
     /// The natural parameters of the internal ones: the knee from `ln m0` (or from
     /// `w`, `ln m0 = knee_min + w^2`), the floor from `v` (`gamma = v^2`).
-    pub(super) fn natural(&self) -> [f64; 4] {
+    pub(super) fn natural(&self) -> [f64; MAX_PARAMS] {
         let mut p = self.full;
         let spec = self.form.spec();
         if let Some(k) = spec.knee {
             let w = p[k.index];
-            p[k.index] = match self.knee_min {
-                Some(lo) => (lo + w * w).exp(),
-                None => w.exp(),
+            p[k.index] = match (self.knee_min, self.knee_max) {
+                (Some(lo), Some(hi)) => (lo + (hi - lo) * 0.5 * (1.0 - w.cos())).exp(),
+                (Some(lo), None) => (lo + w * w).exp(),
+                _ => w.exp(),
             };
         }
         if let (true, Some(gi)) = (self.squared_floor, spec.floor) {
@@ -104,11 +108,14 @@ where
     }
 
     /// The chain rule's factor of internal parameter `j` over the form's own
-    /// coordinate (see [`Form::value_grad`]): `2 w` for the bounded knee, `2 v` for the
-    /// squared floor.
+    /// coordinate (see [`Form::value_grad`]): `2 w` for the bounded knee (`(hi - lo)
+    /// sin(w) / 2` between two bounds), `2 v` for the squared floor.
     fn chain(&self, j: usize) -> Option<f64> {
         let spec = self.form.spec();
         let knee = self.knee_min.is_some() && spec.knee.is_some_and(|k| k.index == j);
+        if let (true, Some(lo), Some(hi)) = (knee, self.knee_min, self.knee_max) {
+            return Some((hi - lo) * 0.5 * self.full[j].sin());
+        }
         let floor = self.squared_floor && spec.floor == Some(j);
         (knee || floor).then(|| 2.0 * self.full[j])
     }
@@ -161,7 +168,7 @@ where
         let d = self.data;
         let mut res = DVector::zeros(d.len());
         let mut jac = OMatrix::<f64, Dyn, N>::zeros_generic(Dyn(d.len()), self.dim);
-        let mut g = [0.0; 4];
+        let mut g = [0.0; MAX_PARAMS];
         for i in 0..d.len() {
             let v = self.form.value_grad(&p, d.m[i], d.ln_m[i], &mut g);
             let ln_y = d.ln_y.get(i).copied().unwrap_or(0.0);
@@ -188,7 +195,7 @@ impl<'a> Problem<'a, Dyn> {
         form: Form,
         loss: Loss,
         data: &'a Data,
-        full: [f64; 4],
+        full: [f64; MAX_PARAMS],
         free: &'a [usize],
     ) -> Self {
         Problem {
@@ -200,6 +207,7 @@ impl<'a> Problem<'a, Dyn> {
             dim: Dyn(free.len()),
             squared_floor: false,
             knee_min: None,
+            knee_max: None,
             jacobian_cache: Cell::new(None),
             known: &[],
             merged: Cell::new(None),
@@ -219,6 +227,7 @@ impl<'a> Problem<'a, Dyn> {
             dim,
             squared_floor: self.squared_floor,
             knee_min: self.knee_min,
+            knee_max: self.knee_max,
             jacobian_cache: Cell::new(None),
             known: self.known,
             merged: self.merged,
@@ -281,8 +290,8 @@ where
 }
 
 /// Internal <-> natural conversion of a full parameter vector.
-pub(super) fn to_internal(form: Form, p: &[f64]) -> [f64; 4] {
-    let mut out = [0.0; 4];
+pub(super) fn to_internal(form: Form, p: &[f64]) -> [f64; MAX_PARAMS] {
+    let mut out = [0.0; MAX_PARAMS];
     for (o, v) in out.iter_mut().zip(p) {
         *o = *v;
     }
@@ -298,7 +307,10 @@ pub(super) enum Minimized {
     Merged(usize),
     /// It stopped at these natural parameters; `converged` when it met its
     /// convergence test (or could improve no further).
-    Stopped { natural: [f64; 4], converged: bool },
+    Stopped {
+        natural: [f64; MAX_PARAMS],
+        converged: bool,
+    },
 }
 
 /// Runs `lm` on `problem` (built over `Dyn` free parameters) with the parameter
@@ -358,15 +370,20 @@ mod tests {
         // parameters, for both losses, also where the curve leaves log loss's domain
         // (three-region with eps0 < 0: a negative model somewhere). smooth-floor's
         // knee ln m1 is its index 0, three-region's ln m0 index 1.
-        type Case = (Form, fn(f64) -> f64, [[f64; 4]; 3], [&'static [usize]; 4]);
-        let cases: [Case; 2] = [
+        type Case = (
+            Form,
+            fn(f64) -> f64,
+            [[f64; MAX_PARAMS]; 3],
+            [&'static [usize]; 4],
+        );
+        let cases: [Case; 3] = [
             (
                 Form::ThreeRegion,
                 |v| 0.2 + 2.0 * (1.0 + v / 50.0).powf(-0.4),
                 [
-                    [2.1, 3.7, -0.45, 0.4],
-                    [-0.3, 1.2, 0.8, 0.6],
-                    [1.5, 0.3, -1.9, 0.0],
+                    [2.1, 3.7, -0.45, 0.4, 0.0],
+                    [-0.3, 1.2, 0.8, 0.6, 0.0],
+                    [1.5, 0.3, -1.9, 0.0, 0.0],
                 ],
                 [&[0, 1, 2, 3], &[0, 2, 3], &[0, 1, 2], &[1]],
             ),
@@ -374,11 +391,21 @@ mod tests {
                 Form::SmoothFloor,
                 |v| 0.15 * (1.0 + 4e3 / v).powf(0.4),
                 [
-                    [8.3, -0.4, 0.15, 0.0],
-                    [1.2, 0.8, 0.6, 0.0],
-                    [12.0, -1.9, 0.0, 0.0],
+                    [8.3, -0.4, 0.15, 0.0, 0.0],
+                    [1.2, 0.8, 0.6, 0.0, 0.0],
+                    [12.0, -1.9, 0.0, 0.0, 0.0],
                 ],
                 [&[0, 1, 2], &[1, 2], &[0, 1], &[1]],
+            ),
+            (
+                Form::BrokenPower,
+                |v| 0.02 + 4.0 * v.powf(-0.45) * (1.0 + (v / 1e3).powf(1.0 / 0.3)).powf(0.09),
+                [
+                    [4.0, -0.45, 0.02, 6.9, 0.3],
+                    [-1.2, 0.3, 0.6, 2.0, -0.8],
+                    [9.0, -1.1, 0.0, 14.0, 1.5],
+                ],
+                [&[0, 1, 2, 3, 4], &[0, 2, 3], &[1, 3, 4], &[4]],
             ),
         ];
         for (form, curve, fulls, frees) in cases {
@@ -388,13 +415,17 @@ mod tests {
             for loss in Loss::ALL {
                 let data = Data::new(&m, &y, loss).unwrap();
                 for full in fulls {
-                    for (squared_floor, knee_min) in
-                        [(false, None), (true, None), (true, Some(-1.5))]
-                    {
+                    for (squared_floor, knee_min, knee_max) in [
+                        (false, None, None),
+                        (true, None, None),
+                        (true, Some(-1.5), None),
+                        (true, Some(-1.5), Some(16.0)),
+                    ] {
                         for free in frees {
                             let problem = Problem {
                                 squared_floor,
                                 knee_min,
+                                knee_max,
                                 ..Problem::new(form, loss, &data, full, free)
                             };
                             let (r1, j1) = problem.evaluate();
@@ -416,7 +447,7 @@ mod tests {
                     }
                 }
             }
-            assert_eq!(checked, 72, "{form:?}");
+            assert_eq!(checked, 96, "{form:?}");
         }
     }
 
@@ -430,7 +461,7 @@ mod tests {
         let mut checked = 0;
         for loss in Loss::ALL {
             let data = Data::new(&m, &y, loss).unwrap();
-            for full in [[2.1, -0.45, 0.4, 0.0], [-0.3, 0.8, 0.6, 0.0]] {
+            for full in [[2.1, -0.45, 0.4, 0.0, 0.0], [-0.3, 0.8, 0.6, 0.0, 0.0]] {
                 let cases: [(Form, &[usize]); 5] = [
                     (Form::Power, &[0, 1]),
                     (Form::Power, &[1]),

@@ -29,6 +29,17 @@ pub fn curve(form: Form, rng: &mut ChaCha8Rng) -> (Vec<f64>, Vec<f64>) {
             b,
             rng.random_range(0.01..0.3),
         ],
+        // The break inside the data, the exponent changing by 0.2 to 0.6 either way.
+        Form::BrokenPower => {
+            let d = rng.random_range(0.2..0.6);
+            vec![
+                rng.random_range(1.0..20.0),
+                b,
+                rng.random_range(0.0..0.2),
+                10f64.powf(rng.random_range(lo + 0.2 * (hi - lo)..hi - 0.2 * (hi - lo))),
+                if rng.random::<bool>() { d } else { -d },
+            ]
+        }
     };
     let noise = rng.random_range(0.002..0.05);
     let y = m
