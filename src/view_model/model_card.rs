@@ -174,9 +174,18 @@ fn formula_parts(form: Form, v: &[String; 8]) -> Vec<Part> {
             t(format!(" · (1 + (m/{mb})")),
             Part::Sup("1/0.3".into()),
             t(")"),
-            Part::Sup(format!("0.3·{delta}")),
+            Part::Sup(format!("0.3·{}", signed_factor(delta))),
             t(format!(" + {gamma}")),
         ],
+    }
+}
+
+/// A value as a factor after `·`: in parentheses when negative (`0.3·(−0.36)`).
+fn signed_factor(v: &str) -> String {
+    if v.starts_with('-') || v.starts_with('−') {
+        format!("({v})")
+    } else {
+        v.to_string()
     }
 }
 
@@ -287,6 +296,22 @@ mod tests {
             ]
         );
         assert_eq!(negated("−0.5"), "0.5");
+        let p = [
+            "0.907", "-0.023", "0.337", "e", "m", "m1", "3.00e7", "-0.363",
+        ]
+        .map(String::from);
+        assert_eq!(
+            formula_parts(Form::BrokenPower, &p),
+            vec![
+                t("ε(m) = 0.907 · m"),
+                Part::Sup("-0.023".into()),
+                t(" · (1 + (m/3.00e7)"),
+                Part::Sup("1/0.3".into()),
+                t(")"),
+                Part::Sup("0.3·(-0.363)".into()),
+                t(" + 0.337"),
+            ]
+        );
         assert_eq!(negated("0.5"), "−0.5");
     }
 }

@@ -260,12 +260,8 @@ impl Search<'_> {
         // The converged ones among `locals`, and the best of their SSRs.
         let mut known: Vec<Local> = Vec::new();
         let mut best = f64::INFINITY;
-        // A form with a third nonlinear parameter (the broken power law) has basins
-        // whose polish starts high and ends lowest (a change of exponent trading
-        // against the floor): each of its starts gets full patience.
-        let all_full = self.form.spec().third.is_some();
         for s in starts {
-            let patience = if known.is_empty() || all_full {
+            let patience = if known.is_empty() {
                 Patience::Full
             } else {
                 Patience::Short
