@@ -472,6 +472,10 @@ pub(crate) struct Spec {
     /// grid is repeated at each of its values, a block of knee rows per value, and
     /// the polish searches it unbounded.
     pub third: Option<Third>,
+    /// A coefficient bounded below by 0, searched as `u^2` like the floor (the broken
+    /// power law's `alpha`: with a negative one its fit is a ceiling minus a growing
+    /// term); grid nodes where it solves negative are dropped.
+    pub positive: Option<usize>,
 }
 
 /// The most parameters of any form: the length of parameter vectors in the fitter.
@@ -553,6 +557,7 @@ const POWER: Spec = Spec {
     log_linear: true,
     relative_grid: false,
     third: None,
+    positive: None,
 };
 
 const POWER_FLOOR: Spec = Spec {
@@ -565,6 +570,7 @@ const POWER_FLOOR: Spec = Spec {
     log_linear: false,
     relative_grid: false,
     third: None,
+    positive: None,
 };
 
 const THREE_REGION: Spec = Spec {
@@ -584,6 +590,7 @@ const THREE_REGION: Spec = Spec {
     log_linear: false,
     relative_grid: false,
     third: None,
+    positive: None,
 };
 
 const SMOOTH_FLOOR: Spec = Spec {
@@ -605,6 +612,7 @@ const SMOOTH_FLOOR: Spec = Spec {
     log_linear: false,
     relative_grid: true,
     third: None,
+    positive: None,
 };
 
 const BROKEN_POWER: Spec = Spec {
@@ -634,6 +642,7 @@ const BROKEN_POWER: Spec = Spec {
         index: 4,
         grid: &[-1.0, -0.5, -0.25, -0.1, 0.1, 0.25, 0.5, 1.0],
     }),
+    positive: Some(0),
 };
 
 impl Spec {

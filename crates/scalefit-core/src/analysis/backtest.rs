@@ -6,8 +6,9 @@ use crate::model::{Form, ModelChoice};
 
 use super::{AnalysisError, AnalysisOptions, Backtest, Comparison, HeldOutPoint};
 
-/// Why `auto` should not choose `fit`: a parameter of [`Form::shape_params`] that the
-/// data do not determine, by the health rule's test ("an interval wider than the
+/// Why `auto` should not choose `fit`, a form with [`Form::shape_params`]: a negative
+/// coefficient `alpha`, or a parameter of [`Form::shape_params`] that the data do not
+/// determine, by the health rule's test ("an interval wider than the
 /// value") on the linearized 95 % interval (`1.96` standard errors of
 /// [`Fit::std_errors`]), since no bootstrap has run when the form is chosen: for a
 /// size-like knee, `mb e^(+-1.96 s)` with `s` the error of `ln mb`; for the others,
@@ -17,6 +18,16 @@ pub fn shape_undetermined(fit: &Fit) -> Option<String> {
     let names = fit.form.shape_params();
     if names.is_empty() {
         return None;
+    }
+    // The reducible part must be positive: with `alpha <= 0` the fitted curve is a
+    // ceiling minus a growing term (on the Revisiting curve IC c_25 BiT/101/3: `alpha
+    // = -5.6e-11`, `beta_g = 1.34`, `gamma = 0.90` above every error), which fits the
+    // points and extrapolates like no learning curve.
+    if fit.param("alpha").is_some_and(|a| a <= 0.0) {
+        return Some(
+            "its power-law term is negative (alpha <= 0): a ceiling minus a growing term, not a falling learning curve"
+                .to_string(),
+        );
     }
     let free = fit.free_names();
     let knee = fit.form.spec().knee.map(|k| k.index);

@@ -114,7 +114,7 @@ impl Holds {
                 Some("the value is not finite".to_string())
             } else if spec.knee.is_some_and(|k| k.index == i) && *value <= 0.0 {
                 Some(format!("{name} must be > 0"))
-            } else if spec.floor == Some(i) && *value < 0.0 {
+            } else if (spec.floor == Some(i) || spec.positive == Some(i)) && *value < 0.0 {
                 Some(format!("{name} must be >= 0"))
             } else {
                 None

@@ -173,9 +173,12 @@ impl Search<'_> {
                                     }
                                 }
                             }
+                            // A coefficient bounded below that solves negative: not a
+                            // node of the bounded problem.
+                            let outside = spec.positive.is_some_and(|a| p[a] < 0.0);
                             Node {
                                 params: p,
-                                ssr: approx_ssr,
+                                ssr: if outside { f64::INFINITY } else { approx_ssr },
                             }
                         }
                         None => Node {

@@ -271,6 +271,8 @@ fn fit_data(search: &Search<'_>, fixed: &[(String, f64)]) -> Result<Fit, FitErro
     let on_bins = binned.as_ref().map(|b| Search { data: b, ..*search });
     let first = on_bins.as_ref().unwrap_or(search);
     let mut locals = first.polish_starts(&first.starts());
+    let at_bounds = first.knee_bound_locals(&locals);
+    locals.extend(at_bounds);
     locals.sort_by(|a, b| a.ssr.total_cmp(&b.ssr));
     if let Some(on_bins) = &on_bins {
         // The two best basins, each polished once on all the points (`polish_starts`

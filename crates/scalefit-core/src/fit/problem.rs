@@ -104,6 +104,9 @@ where
         if let (true, Some(gi)) = (self.squared_floor, spec.floor) {
             p[gi] = p[gi] * p[gi];
         }
+        if let (true, Some(ai)) = (self.squared_floor, spec.positive) {
+            p[ai] = p[ai] * p[ai];
+        }
         p
     }
 
@@ -116,7 +119,7 @@ where
         if let (true, Some(lo), Some(hi)) = (knee, self.knee_min, self.knee_max) {
             return Some((hi - lo) * 0.5 * self.full[j].sin());
         }
-        let floor = self.squared_floor && spec.floor == Some(j);
+        let floor = self.squared_floor && (spec.floor == Some(j) || spec.positive == Some(j));
         (knee || floor).then(|| 2.0 * self.full[j])
     }
 
