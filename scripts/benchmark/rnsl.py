@@ -11,7 +11,7 @@ RMSE = sqrt(mean((ln predicted - ln observed)^2)). A curve with no usable predic
 Estimators, all in one run:
   Scalefit   `scalefit fit TRAIN.csv --json --bootstrap 0 --model M` on the training
              rows written to a temporary file, M = auto, power, power-floor,
-             three-region, smooth-floor. The prediction is the CLI's own (`--predict`) when the CLI
+             three-region, smooth-floor, broken-power. The prediction is the CLI's own (`--predict`) when the CLI
              has that option, else the form's formula evaluated here from the JSON
              params (the formulas of crates/scalefit-core/src/model.rs).
   M1..M4     the paper's four estimators, written here from the paper's formulas and
@@ -24,6 +24,9 @@ Estimators, all in one run:
                  solving that equation for eps (root finding); starts from the paper's
                  linearisation on a grid of (eps_inf, eps_0), then polished on the
                  log loss of the solved eps.
+  BNSL       the broken power law of Caballero et al. 2022 with one break, its
+             smoothness held at Scalefit's 0.3 (`fit_bnsl`): the same form as
+             broken-power, whose training SSR it checks.
 Printed: per-domain mean RMSE of every estimator, per-curve wins of Scalefit auto
 against each of M1..M4, the NMT held-out mean absolute error (relative, %), and
 which form auto chose. `--json FILE` writes every curve's scores.
