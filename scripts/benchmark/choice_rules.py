@@ -20,7 +20,7 @@ import rnsl  # noqa: E402  (re-executes under .venv when SciPy is missing)
 import numpy as np  # noqa: E402
 
 CLI = rnsl.CLI
-FORMS = ["power", "power-floor", "three-region", "smooth-floor"]
+FORMS = ["power", "power-floor", "three-region", "smooth-floor", "broken-power"]
 curves = rnsl.load(rnsl.DATA)
 def run(train, model, xs_pred):
     xs = sorted(train)
@@ -35,7 +35,7 @@ doms = []
 for key, (train, test) in curves.items():
     tx = np.array([x for x, _ in test]); obs = np.array([y for _, y in test])
     a = run(train, "auto", tx)
-    aic = {c["model"]: c["aicc"] for c in a["comparison"] if c.get("error") is None and c["aicc"] is not None}
+    aic = {c["model"]: c["aicc"] for c in a["comparison"] if c.get("error") is None and c["aicc"] is not None and not c.get("passed_over")}
     n = len(train)
     ssr = {c["model"]: c["ssr"] for c in a["comparison"] if c.get("error") is None}
     kk = {c["model"]: c["k"] for c in a["comparison"] if c.get("error") is None}
