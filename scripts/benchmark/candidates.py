@@ -15,6 +15,7 @@ built".
 
 Run:  python3 scripts/benchmark/candidates.py   (after `cargo build --release -p scalefit-cli`)
 """
+import json
 import math
 import os
 import sys
@@ -123,21 +124,7 @@ def main():
 def rnsl_auto_aicc(train):
     """AICc of the form `auto` chose (the least among the forms it did not pass
     over)."""
-    import json
-    import subprocess
-    import tempfile
-    xs = sorted(train)
-    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as f:
-        f.write("size,error\n")
-        for x in xs:
-            f.write(f"{x!r},{train[x]!r}\n")
-        name = f.name
-    try:
-        out = subprocess.run([rnsl.CLI, "fit", name, "--json", "--bootstrap", "0"],
-                             capture_output=True, text=True)
-    finally:
-        os.unlink(name)
-    return json.loads(out.stdout)["aicc"]
+    return json.loads(rnsl.run_fit(rnsl.CLI, train).stdout)["aicc"]
 
 
 if __name__ == "__main__":

@@ -11,9 +11,7 @@ Run:  python3 scripts/benchmark/choice_rules.py  (after `cargo build --release -
 import json
 import math
 import os
-import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rnsl  # noqa: E402  (re-executes under .venv when SciPy is missing)
@@ -23,11 +21,7 @@ CLI = rnsl.CLI
 FORMS = ["power", "power-floor", "three-region", "smooth-floor", "broken-power"]
 curves = rnsl.load(rnsl.DATA)
 def run(train, model, xs_pred):
-    xs = sorted(train)
-    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as f:
-        f.write("size,error\n"); [f.write(f"{x!r},{train[x]!r}\n") for x in xs]; name = f.name
-    args = [CLI, "fit", name, "--json", "--bootstrap", "0", "--model", model, "--predict", ",".join(repr(float(x)) for x in sorted(set(xs_pred)))]
-    out = subprocess.run(args, capture_output=True, text=True); os.unlink(name)
+    out = rnsl.run_fit(CLI, train, "--model", model, "--predict", ",".join(repr(float(x)) for x in sorted(set(xs_pred))))
     if out.returncode != 0: return None
     return json.loads(out.stdout)
 res = {r: [] for r in ["aicc", "akaike_avg", "bic", "oracle", "bt_last", "aicc_bt2"]}

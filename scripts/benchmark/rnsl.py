@@ -116,23 +116,28 @@ def cli_has_predict(cli):
     return "--predict" in out.stdout
 
 
-def scalefit(cli, train, test_x, model, predict):
-    """Predictions at test_x (None when the fit failed), the form fitted, why it
-    failed, and the fit's training SSR of the log loss."""
-    xs = sorted(train)
+def run_fit(cli, train, *args):
+    """`scalefit fit` on the training rows `{x: y}` (written to a temporary CSV) with
+    `--json --bootstrap 0` and `args`; the completed process."""
     with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as f:
         f.write("size,error\n")
-        for x in xs:
+        for x in sorted(train):
             f.write(f"{x!r},{train[x]!r}\n")
         name = f.name
     try:
-        args = [cli, "fit", name, "--json", "--bootstrap", "0", "--model", model]
-        uniq = sorted(set(test_x))
-        if predict:
-            args += ["--predict", ",".join(repr(float(x)) for x in uniq)]
-        out = subprocess.run(args, capture_output=True, text=True)
+        return subprocess.run([cli, "fit", name, "--json", "--bootstrap", "0", *args],
+                              capture_output=True, text=True)
     finally:
         os.unlink(name)
+
+
+def scalefit(cli, train, test_x, model, predict):
+    """Predictions at test_x (None when the fit failed), the form fitted, why it
+    failed, and the fit's training SSR of the log loss."""
+    args = ["--model", model]
+    if predict:
+        args += ["--predict", ",".join(repr(float(x)) for x in sorted(set(test_x)))]
+    out = run_fit(cli, train, *args)
     if out.returncode != 0:
         return None, None, out.stderr.strip(), None
     v = json.loads(out.stdout)

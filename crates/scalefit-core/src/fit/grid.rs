@@ -212,16 +212,12 @@ impl Search<'_> {
             let grid = self.profile_grid();
             // Rows come in blocks of the knee's rows, one per value of a third
             // parameter: neighbours only within a block.
-            let block =
-                grid.len()
-                    / form.spec().third.map_or(1, |t| {
-                        if holds.held[t.index] {
-                            1
-                        } else {
-                            t.grid.len()
-                        }
-                    });
-            for (p, _) in grid_minima(&grid, 3, block.max(1)) {
+            let blocks = form
+                .spec()
+                .third
+                .filter(|t| !holds.held[t.index])
+                .map_or(1, |t| t.grid.len());
+            for (p, _) in grid_minima(&grid, 3, (grid.len() / blocks).max(1)) {
                 starts.push(p[..form.n_params()].to_vec());
             }
         }

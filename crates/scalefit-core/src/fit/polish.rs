@@ -259,17 +259,13 @@ impl Search<'_> {
     /// patience only while it is within [`IN_CONTENTION`] of the best converged
     /// optimum; one further above is abandoned (left out of the locals: it cannot
     /// win). Until a start converges (a fit whose best is a valley leading off to
-    /// infinity) every start gets full patience.
-    pub(super) fn polish_starts(&self, starts: &[Vec<f64>]) -> Vec<Local> {
+    /// infinity) every start gets full patience, and so does each start when
+    /// `all_full` (see `fit_data`: a broken power law searched on binned data).
+    pub(super) fn polish_starts(&self, starts: &[Vec<f64>], all_full: bool) -> Vec<Local> {
         let mut locals: Vec<Local> = Vec::with_capacity(starts.len());
         // The converged ones among `locals`, and the best of their SSRs.
         let mut known: Vec<Local> = Vec::new();
         let mut best = f64::INFINITY;
-        // A form with a third nonlinear parameter (the broken power law) gives each
-        // start full patience: with the short one its polish stopped above SciPy's
-        // optimum on 4 of the 46 Revisiting curves (by up to 0.28 %), on valleys
-        // where the change of exponent trades against the floor.
-        let all_full = self.form.spec().third.is_some();
         for s in starts {
             let patience = if known.is_empty() || all_full {
                 Patience::Full
