@@ -179,6 +179,7 @@ fn model_label(m: ModelChoice) -> &'static str {
         ModelChoice::Auto => "auto (AICc)",
         ModelChoice::Form(Form::SmoothFloor) => "smooth-floor (M3)",
         ModelChoice::Form(Form::BrokenPower) => "broken-power (BNSL)",
+        ModelChoice::Form(Form::Sigmoid) => "sigmoid (M4)",
         ModelChoice::Form(f) => f.id(),
     }
 }
@@ -256,7 +257,7 @@ mod tests {
     fn options_are_the_core_ids_with_the_page_labels() {
         assert_eq!(
             select_options(ModelControl::Model).as_deref(),
-            Some("<option value=\"auto\">auto (AICc)</option><option value=\"power\">power</option><option value=\"power-floor\">power-floor</option><option value=\"three-region\">three-region</option><option value=\"smooth-floor\">smooth-floor (M3)</option><option value=\"broken-power\">broken-power (BNSL)</option>")
+            Some("<option value=\"auto\">auto (AICc)</option><option value=\"power\">power</option><option value=\"power-floor\">power-floor</option><option value=\"three-region\">three-region</option><option value=\"smooth-floor\">smooth-floor (M3)</option><option value=\"broken-power\">broken-power (BNSL)</option><option value=\"sigmoid\">sigmoid (M4)</option>")
         );
         assert_eq!(
             select_options(ModelControl::Scale).as_deref(),

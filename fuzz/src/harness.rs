@@ -269,12 +269,13 @@ pub const PARAM_NAMES: [&str; 10] = [
 pub fn fit_input(data: &[u8]) -> (Vec<Point>, Vec<Point>, AnalysisOptions) {
     let mut b = Bytes::new(data);
     let flags = b.u8();
-    // Bits 0-1 choose auto or a form, bit 7 turns three-region into smooth-floor and
-    // bit 6 into broken-power.
+    // Bits 0-1 choose auto or a form, bit 7 turns three-region into smooth-floor,
+    // bit 6 into broken-power, both into sigmoid.
     let model = match flags % 4 {
         0 => ModelChoice::Auto,
         1 => ModelChoice::Form(Form::Power),
         2 => ModelChoice::Form(Form::PowerFloor),
+        _ if flags & 0xC0 == 0xC0 => ModelChoice::Form(Form::Sigmoid),
         _ if flags & 0x80 != 0 => ModelChoice::Form(Form::SmoothFloor),
         _ if flags & 0x40 != 0 => ModelChoice::Form(Form::BrokenPower),
         _ => ModelChoice::Form(Form::ThreeRegion),
@@ -753,14 +754,15 @@ pub fn family_case(data: &[u8]) {
     let state = State {
         text,
         columns,
-        // Every flag bit has a use; the text's length modulo 3 splits the fourth
-        // choice among the three forms with a knee.
+        // Every flag bit has a use; the text's length modulo 4 splits the fourth
+        // choice among the four forms with a knee.
         model: match flags & 3 {
             0 => ModelChoice::Auto,
             1 => ModelChoice::Form(Form::Power),
             2 => ModelChoice::Form(Form::PowerFloor),
-            _ if rest.len() % 3 == 1 => ModelChoice::Form(Form::SmoothFloor),
-            _ if rest.len() % 3 == 2 => ModelChoice::Form(Form::BrokenPower),
+            _ if rest.len() % 4 == 1 => ModelChoice::Form(Form::SmoothFloor),
+            _ if rest.len() % 4 == 2 => ModelChoice::Form(Form::BrokenPower),
+            _ if rest.len() % 4 == 3 => ModelChoice::Form(Form::Sigmoid),
             _ => ModelChoice::Form(Form::ThreeRegion),
         },
         family: Some(scalefit_core::family::FamilyView {

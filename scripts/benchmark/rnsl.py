@@ -11,7 +11,8 @@ RMSE = sqrt(mean((ln predicted - ln observed)^2)). A curve with no usable predic
 Estimators, all in one run:
   Scalefit   `scalefit fit TRAIN.csv --json --bootstrap 0 --model M` on the training
              rows written to a temporary file, M = auto, power, power-floor,
-             three-region, smooth-floor, broken-power. The prediction is the CLI's own (`--predict`) when the CLI
+             three-region, smooth-floor, broken-power, sigmoid. The prediction is the CLI's own
+             (`--predict`) when the CLI
              has that option, else the form's formula evaluated here from the JSON
              params (the formulas of crates/scalefit-core/src/model.rs).
   M1..M4     the paper's four estimators, written here from the paper's formulas and
@@ -53,7 +54,7 @@ from scipy.optimize import least_squares, minimize_scalar  # noqa: E402
 
 DATA = os.path.join(ref.REPO, "assets", "data", "rnsl_benchmark_dev.csv")
 CLI = os.path.join(ref.REPO, "target", "release", "scalefit")
-FORMS = ["auto", "power", "power-floor", "three-region", "smooth-floor", "broken-power"]
+FORMS = ["auto", "power", "power-floor", "three-region", "smooth-floor", "broken-power", "sigmoid"]
 PAPER = ["M1", "M2", "M3", "M4"]
 # Beside the paper's estimators: the broken power law in SciPy, the same form as
 # Scalefit's broken-power (its SSR the check of Scalefit's optimum).
@@ -108,6 +109,9 @@ def formula(form, p, m):
         f = 0.3  # BREAK_SMOOTHNESS
         soft = np.logaddexp(0.0, np.log(m / p["mb"]) / f)
         return p["alpha"] * np.exp(p["beta_g"] * np.log(m) + p["delta_g"] * f * soft) + p["gamma"]
+    if form == "sigmoid":
+        u, _, _ = ref.sigmoid_u(p["beta_g"] * np.log(m / p["m0"]), p["kappa"])
+        return p["gamma"] + (p["eps0"] - p["gamma"]) * u
     raise ValueError(form)
 
 
@@ -535,9 +539,11 @@ def main():
         print(f"  failed: {f}")
     # The same model class fitted twice: Scalefit power-floor (gamma >= 0) and M2
     # (eps_inf >= 0, c <= 0, a subset); Scalefit smooth-floor and M3 (c >= 0, the
-    # same class with beta_g = -c, gamma = beta g^c, m1 = 1/g). A lower SciPy SSR
-    # means Scalefit missed the global minimum of its own objective.
-    for mine, theirs in [("power-floor", "M2"), ("smooth-floor", "M3"), ("broken-power", "BNSL")]:
+    # same class with beta_g = -c, gamma = beta g^c, m1 = 1/g); sigmoid and M4 (M4
+    # bounded: eps_inf <= min y, eps_0 >= max y, so Scalefit's class is the larger).
+    # A lower SciPy SSR means Scalefit missed the global minimum of its own objective.
+    for mine, theirs in [("power-floor", "M2"), ("smooth-floor", "M3"), ("broken-power", "BNSL"),
+                         ("sigmoid", "M4")]:
         pairs = [(r, r["ssr"][mine], r["ssr"][theirs]) for r in rows
                  if r["ssr"].get(mine) is not None and r["ssr"].get(theirs) is not None]
         worse = [(r, a, b) for r, a, b in pairs if a > b * (1 + 1e-6) + 1e-15]

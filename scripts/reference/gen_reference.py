@@ -75,6 +75,22 @@ def draw_case(form, rng, n):
             sigma = rng.uniform(0.002, 0.008)
             f, _ = ref.model_and_grad(form, ref.to_internal(form, p), m)
             return m, f * np.exp(sigma * rng.standard_normal(len(m))), p, sigma
+        if form == "sigmoid":
+            # m0 at 30-50% of the log range (the plateau and the power law both have
+            # points), kappa from a sharp to a soft knee, a floor the curve bends onto
+            beta = rng.uniform(-0.7, -0.2)
+            m0 = np.exp(np.log(m[0]) + rng.uniform(0.3, 0.5) * np.log(m[-1] / m[0]))
+            k = float(np.exp(rng.uniform(np.log(0.3), np.log(3.0))))
+            u_end, _, _ = ref.sigmoid_u(np.array([beta * np.log(m[-1] / m0)]), k)
+            if u_end[0] > 0.3:
+                continue
+            gamma = rng.uniform(0.5, 3.0) * amp * u_end[0]
+            p = np.array([gamma + amp, m0, beta, gamma, k])
+            # low noise: with five parameters the optimum's sensitivity (accept())
+            # stays under its bound only below about 0.2 %
+            sigma = rng.uniform(0.0005, 0.002)
+            f, _ = ref.model_and_grad(form, ref.to_internal(form, p), m)
+            return m, f * np.exp(sigma * rng.standard_normal(len(m))), p, sigma
         # three-region: m0 at 25-45% of the log range so the plateau has points
         beta = rng.uniform(-0.6, -0.15)
         m0 = np.exp(np.log(m[0]) + rng.uniform(0.25, 0.45) * np.log(m[-1] / m[0]))
@@ -121,6 +137,8 @@ def accept(form, loss, m, y, p_true, results):
         return False, "m0 outside data", diag
     if form == "smooth-floor" and not m[0] < best[0] < m[-1]:
         return False, "m1 outside data", diag
+    if form == "sigmoid" and not m[0] < best[1] < m[-1]:
+        return False, "m0 outside data", diag
     if form == "broken-power" and not m[0] * 1.01 < best[3] < m[-1] / 1.01:
         return False, "mb at a bound", diag
     return True, "", diag

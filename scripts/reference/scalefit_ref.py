@@ -8,6 +8,7 @@ Forms (names and parameter order are fixed; they match scalefit_core::model):
   three-region  eps = gamma + (eps0 - gamma) * (1 + m/m0)^beta_g [eps0, m0, beta_g, gamma]
   smooth-floor  eps = gamma * (1 + m1/m)^(-beta_g)               [m1, beta_g, gamma]
   broken-power  eps = alpha * m^beta_g * (1 + (m/mb)^(1/f))^(delta_g f) + gamma, f = 0.3
+  sigmoid       eps = gamma + (eps0 - gamma) u, u / (1 - u)^kappa = (m/m0)^beta_g
                                                    [alpha, beta_g, gamma, mb, delta_g]
                 (the break mb bounded to the sizes fitted)
 Losses: log (r = ln model - ln y) and linear (r = model - y); objective SSR = sum r^2.
@@ -46,13 +47,15 @@ ensure_scipy()
 import numpy as np  # noqa: E402
 from scipy.optimize import least_squares  # noqa: E402
 
-FORMS = ["power", "power-floor", "three-region", "smooth-floor", "broken-power"]
+FORMS = ["power", "power-floor", "three-region", "smooth-floor", "broken-power", "sigmoid"]
 LOSSES = ["log", "linear"]
-NPARAMS = {"power": 2, "power-floor": 3, "three-region": 4, "smooth-floor": 3, "broken-power": 5}
+NPARAMS = {"power": 2, "power-floor": 3, "three-region": 4, "smooth-floor": 3, "broken-power": 5, "sigmoid": 5}
 # The forms with a size-like knee at index KNEE[form], carried as its ln.
-KNEE = {"three-region": 1, "smooth-floor": 0, "broken-power": 3}
+KNEE = {"three-region": 1, "smooth-floor": 0, "broken-power": 3, "sigmoid": 1}
 # The floor gamma's index (bounded below by 0).
-FLOOR = {"power-floor": 2, "three-region": 3, "smooth-floor": 2, "broken-power": 2}
+FLOOR = {"power-floor": 2, "three-region": 3, "smooth-floor": 2, "broken-power": 2, "sigmoid": 3}
+# The sigmoid form's kappa >= KAPPA_MIN (at 0 its equation has no root above the knee).
+KAPPA_MIN = 1e-9
 BREAK_SMOOTHNESS = 0.3
 TIGHT = dict(ftol=1e-15, xtol=1e-15, gtol=1e-15)
 
@@ -108,12 +111,65 @@ def _model_and_grad(form, q, m):
         sig = 0.5 * (1.0 + np.tanh(0.5 * t))
         tb = np.exp(b * lm + d * f * soft)
         return a * tb + g, np.c_[tb, a * tb * lm, np.ones_like(m), -a * tb * d * sig, a * tb * f * soft]
+    if form == "sigmoid":
+        # q = (eps0, ln m0, beta_g, gamma, kappa); u solves ln u - kappa ln(1-u) = lt
+        e0, lm0, b, g, k = q
+        x = np.log(m) - lm0
+        u, w, sp = sigmoid_u(b * x, k)
+        d = e0 - g
+        return g + d * u, np.c_[u, -d * w * b, d * w * x, 1.0 - u, -d * w * sp]
     e0, u, b, g = q
     x = m * np.exp(-u)  # m / m0
     s = (1.0 + x) ** b
     d = e0 - g
     f = g + d * s
     return f, np.c_[s, -d * b * s * x / (1.0 + x), d * s * np.log1p(x), 1.0 - s]
+
+
+def sigmoid_u(lt, k):
+    """u in (0, 1) with ln u - k ln(1 - u) = lt, elementwise; w = du/dlt and
+    sp = -ln(1 - u). In z = logit u the left side -softplus(-z) + k softplus(z) rises
+    with slope (1 - u) + k u: bisection to a bracket of 1e-3, then Newton, 60 steps."""
+    lt = np.asarray(lt, dtype=float)
+    k = max(float(k), KAPPA_MIN)
+
+    def h(z):
+        return -np.logaddexp(0.0, -z) + k * np.logaddexp(0.0, z) - lt
+
+    lo = np.minimum(lt, lt / k) - 1.0
+    hi = np.maximum(lt, lt / k) + 1.0
+    step = np.ones_like(lt)
+    for _ in range(80):
+        bad = h(lo) > 0
+        if not bad.any():
+            break
+        lo = np.where(bad, lo - step, lo)
+        step = np.where(bad, 2 * step, step)
+    step = np.ones_like(lt)
+    for _ in range(80):
+        bad = h(hi) < 0
+        if not bad.any():
+            break
+        hi = np.where(bad, hi + step, hi)
+        step = np.where(bad, 2 * step, step)
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        v = h(mid)
+        lo = np.where(v <= 0, mid, lo)
+        hi = np.where(v > 0, mid, hi)
+        if np.all(hi - lo < 1e-3):
+            break
+    z = 0.5 * (lo + hi)
+    for _ in range(60):
+        u = 0.5 * (1.0 + np.tanh(0.5 * z))
+        omu = 0.5 * (1.0 - np.tanh(0.5 * z))
+        dz = h(z) / (omu + k * u)
+        z = z - dz
+        if np.all(np.abs(dz) <= 1e-15 * (1.0 + np.abs(z))):
+            break
+    u = 0.5 * (1.0 + np.tanh(0.5 * z))
+    omu = 0.5 * (1.0 - np.tanh(0.5 * z))
+    return u, u * omu / (omu + k * u), np.logaddexp(0.0, z)
 
 
 def residuals(form, loss, q, m, y):
@@ -166,6 +222,8 @@ def bounds(form, m=None):
         lo[FLOOR[form]] = 0.0
     if form == "broken-power" and m is not None:
         lo[3], hi[3] = np.log(np.min(m)), np.log(np.max(m))
+    if form == "sigmoid":
+        lo[4] = KAPPA_MIN
     return lo, hi
 
 
@@ -187,6 +245,9 @@ BETA_GRID_BP = -np.geomspace(0.02, 3.0, 10)
 MB_STEPS_BP = 7  # ln mb across the sizes
 DELTA_GRID_BP = [-0.5, -0.2, -0.05, 0.05, 0.2, 0.5]
 M1_STEPS_SF = 11  # ln m1 from a decade below the data to a decade above
+BETA_GRID_SG = -np.geomspace(0.05, 2.0, 6)
+M0_STEPS_SG = 6  # ln m0 from a decade below the data to a decade above
+KAPPA_GRID_SG = [0.1, 0.3, 1.0, 3.0, 10.0]
 
 
 def _lin_solve(cols, y):
@@ -239,6 +300,17 @@ def starts(form, loss, m, y):
                     if not a > 0:
                         a = float(np.mean((y - g) / tb))
                     out.append([a, b, g, u, d])
+    elif form == "sigmoid":
+        # eps0 and gamma linear at fixed (ln m0, beta_g, kappa), as three-region's.
+        for u in np.linspace(np.log(m.min()) - np.log(10), np.log(m.max()) + np.log(10), M0_STEPS_SG):
+            for k in KAPPA_GRID_SG:
+                for b in BETA_GRID_SG:
+                    s, _, _ = sigmoid_u(b * (lm - u), k)
+                    e0, g = _lin_solve([s, 1.0 - s], y)
+                    g = min(max(g, 1e-3 * ymin), 0.99 * ymin)
+                    if not e0 > g:
+                        e0 = max(ymax, 1.01 * g)
+                    out.append([e0, u, b, g, k])
     else:
         for u in np.linspace(np.log(m.min()) - np.log(10), np.log(m.max()) + np.log(10), M0_STEPS_3R):
             for b in BETA_GRID_3R:
@@ -263,12 +335,24 @@ def fit_from(form, loss, m, y, q0, **tol):
     return p, ssr_public(form, loss, p, m, y), r.nfev
 
 
+def canonical(form, p):
+    """The sigmoid's curve has two ways (u -> 1 - u maps (eps0, m0, beta_g, gamma,
+    kappa) to (gamma, m0, -beta_g/kappa, eps0, 1/kappa)); the one with beta_g <= 0,
+    when its mirror keeps gamma >= 0. Scalefit reports the same way."""
+    if form == "sigmoid" and p[2] > 0 and p[0] >= 0:
+        k = max(p[4], KAPPA_MIN)
+        return np.array([p[3], p[1], -p[2] / k, p[0], 1.0 / k])
+    return p
+
+
 def multistart(form, loss, m, y, return_all=False):
     """The global strategy: every grid start, tight tolerances, keep best SSR."""
     results = []
     for q0 in starts(form, loss, m, y):
         try:
             p, s, _ = fit_from(form, loss, m, y, q0)
+            p = canonical(form, p)
+            s = ssr_public(form, loss, p, m, y)
         except (ValueError, np.linalg.LinAlgError):
             continue
         if np.isfinite(s):

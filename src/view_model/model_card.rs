@@ -119,7 +119,7 @@ pub fn formula_symbolic(form: Form) -> Vec<Part> {
     formula_parts(
         form,
         &[
-            "alpha", "beta_g", "gamma", "eps0", "m0", "m1", "mb", "delta_g",
+            "alpha", "beta_g", "gamma", "eps0", "m0", "m1", "mb", "delta_g", "kappa",
         ]
         .map(symbol),
     )
@@ -144,12 +144,13 @@ pub fn formula_fitted(a: &Analysis) -> Vec<Part> {
             p("m1"),
             p("mb"),
             p("delta_g"),
+            p("kappa"),
         ],
     )
 }
 
-fn formula_parts(form: Form, v: &[String; 8]) -> Vec<Part> {
-    let [alpha, beta, gamma, eps0, m0, m1, mb, delta] = v;
+fn formula_parts(form: Form, v: &[String; 9]) -> Vec<Part> {
+    let [alpha, beta, gamma, eps0, m0, m1, mb, delta, kappa] = v;
     match form {
         Form::Power => vec![t(format!("ε(m) = {alpha} · m")), Part::Sup(beta.clone())],
         Form::PowerFloor => vec![
@@ -176,6 +177,15 @@ fn formula_parts(form: Form, v: &[String; 8]) -> Vec<Part> {
             t(")"),
             Part::Sup(format!("0.3·{}", signed_factor(delta))),
             t(format!(" + {gamma}")),
+        ],
+        // u written once with its equation: u / (1 − u)^κ = (m/m0)^β_g.
+        Form::Sigmoid => vec![
+            t(format!(
+                "ε(m) = {gamma} + ({eps0} − {gamma}) · u,  u / (1 − u)"
+            )),
+            Part::Sup(kappa.clone()),
+            t(format!(" = (m/{m0})")),
+            Part::Sup(beta.clone()),
         ],
     }
 }
@@ -287,7 +297,7 @@ mod tests {
             formula_symbolic(Form::SmoothFloor),
             vec![t("ε(m) = γ · (1 + m₁/m)"), Part::Sup("−β_g".into())]
         );
-        let p = ["a", "-0.269", "0.331", "e", "m", "2.17e7", "b", "d"].map(String::from);
+        let p = ["a", "-0.269", "0.331", "e", "m", "2.17e7", "b", "d", "k"].map(String::from);
         assert_eq!(
             formula_parts(Form::SmoothFloor, &p),
             vec![
@@ -297,7 +307,7 @@ mod tests {
         );
         assert_eq!(negated("−0.5"), "0.5");
         let p = [
-            "0.907", "-0.023", "0.337", "e", "m", "m1", "3.00e7", "-0.363",
+            "0.907", "-0.023", "0.337", "e", "m", "m1", "3.00e7", "-0.363", "k",
         ]
         .map(String::from);
         assert_eq!(
@@ -313,5 +323,18 @@ mod tests {
             ]
         );
         assert_eq!(negated("0.5"), "−0.5");
+        let p = [
+            "a", "-0.41", "0.12", "0.88", "3.1e3", "m1", "mb", "d", "0.62",
+        ]
+        .map(String::from);
+        assert_eq!(
+            formula_parts(Form::Sigmoid, &p),
+            vec![
+                t("ε(m) = 0.12 + (0.88 − 0.12) · u,  u / (1 − u)"),
+                Part::Sup("0.62".into()),
+                t(" = (m/3.1e3)"),
+                Part::Sup("-0.41".into()),
+            ]
+        );
     }
 }

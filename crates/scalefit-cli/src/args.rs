@@ -47,6 +47,7 @@ pub enum ModelArg {
     ThreeRegion,
     SmoothFloor,
     BrokenPower,
+    Sigmoid,
 }
 
 impl ModelArg {
@@ -59,6 +60,7 @@ impl ModelArg {
             ModelArg::ThreeRegion => ModelChoice::Form(Form::ThreeRegion),
             ModelArg::SmoothFloor => ModelChoice::Form(Form::SmoothFloor),
             ModelArg::BrokenPower => ModelChoice::Form(Form::BrokenPower),
+            ModelArg::Sigmoid => ModelChoice::Form(Form::Sigmoid),
         }
     }
 }

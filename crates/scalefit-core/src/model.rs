@@ -24,7 +24,19 @@ pub enum Form {
     /// its exponent `beta_g` below the break `mb` and `beta_g + delta_g` above it, onto
     /// the floor `gamma`. The break lies within the sizes fitted.
     BrokenPower,
+    /// `eps = gamma + (eps0 - gamma) u` with `u / (1 - u)^kappa = (m/m0)^beta_g`: the
+    /// Revisiting benchmark's M4, `(eps - eps_inf) / (eps_0 - eps)^alpha = beta x^c`
+    /// with `gamma = eps_inf`, `eps0 = eps_0`, `kappa = alpha`, `beta_g = c` and
+    /// `m0 = (beta (eps0 - gamma)^(alpha - 1))^(-1/c)`. Three-region's plateau, power
+    /// law and floor, its knee at `m0` shaped by `kappa >= 0` (small: sharp); `u` has
+    /// no closed form and is solved per point ([`sigmoid_point`]).
+    Sigmoid,
 }
+
+/// The smallest `kappa` the sigmoid form evaluates at: at 0 its equation has no root
+/// above the knee (the curve is a power law clipped at `eps0`); a `kappa` below this
+/// is read as this one.
+pub(crate) const KAPPA_MIN: f64 = 1e-9;
 
 /// The broken power law's smoothness `f` (Caballero et al.'s `f`, one constant for
 /// every fit): the break spans about `f` e-folds of `m` on each side of `mb`. Free,
@@ -117,7 +129,7 @@ pub struct ParamInfo {
 }
 
 /// Every parameter of every form and of the model-size fit, in table order.
-pub const PARAMS: [ParamInfo; 10] = [
+pub const PARAMS: [ParamInfo; 11] = [
     ParamInfo {
         name: "alpha",
         symbol: "α",
@@ -167,6 +179,12 @@ pub const PARAMS: [ParamInfo; 10] = [
         holdable: true,
     },
     ParamInfo {
+        name: "kappa",
+        symbol: "κ",
+        meaning: "shape of the knee at m0 (sigmoid; the benchmark's M4 alpha): small is sharp",
+        holdable: true,
+    },
+    ParamInfo {
         name: "sigma",
         symbol: "σ",
         meaning: "model-size coefficient",
@@ -187,7 +205,19 @@ pub fn param_info(name: &str) -> Option<&'static ParamInfo> {
 
 impl Form {
     /// Every form, simplest first.
-    pub const ALL: [Form; 5] = [
+    pub const ALL: [Form; 6] = [
+        Form::Power,
+        Form::PowerFloor,
+        Form::ThreeRegion,
+        Form::SmoothFloor,
+        Form::BrokenPower,
+        Form::Sigmoid,
+    ];
+
+    /// The forms `auto` compares: every form but `sigmoid` (the benchmark's M4), which
+    /// among `auto`'s choices made its held-out predictions worse (the Revisiting dev
+    /// split's mean RMSE from 0.0225 to 0.0243; BENCHMARKS.md): chosen by name only.
+    pub const AUTO: [Form; 5] = [
         Form::Power,
         Form::PowerFloor,
         Form::ThreeRegion,
@@ -203,6 +233,7 @@ impl Form {
             Form::ThreeRegion => "three-region",
             Form::SmoothFloor => "smooth-floor",
             Form::BrokenPower => "broken-power",
+            Form::Sigmoid => "sigmoid",
         }
     }
 
@@ -219,6 +250,7 @@ impl Form {
             Form::ThreeRegion => &["eps0", "m0", "beta_g", "gamma"],
             Form::SmoothFloor => &["m1", "beta_g", "gamma"],
             Form::BrokenPower => &["alpha", "beta_g", "gamma", "mb", "delta_g"],
+            Form::Sigmoid => &["eps0", "m0", "beta_g", "gamma", "kappa"],
         }
     }
 
@@ -263,6 +295,7 @@ impl Form {
             Form::BrokenPower => {
                 "eps = alpha * m^beta_g * (1 + (m/mb)^(1/0.3))^(0.3 * delta_g) + gamma"
             }
+            Form::Sigmoid => "eps = gamma + (eps0 - gamma) * u, u / (1 - u)^kappa = (m/m0)^beta_g",
         }
     }
 
@@ -277,6 +310,9 @@ impl Form {
             (Form::BrokenPower, [a, b, g, mb, d]) => {
                 let ln_m = m.ln();
                 a * (b * ln_m + d * BREAK_SMOOTHNESS * break_softplus(ln_m, mb.ln())).exp() + g
+            }
+            (Form::Sigmoid, [e0, m0, b, g, k]) => {
+                g + (e0 - g) * sigmoid_point(b * (m.ln() - m0.ln()), *k).0
             }
             _ => f64::NAN,
         }
@@ -295,6 +331,14 @@ impl Form {
             }
             (Form::SmoothFloor, [m1, b, g]) => m1 / ((target / g).powf(-1.0 / b) - 1.0),
             (Form::BrokenPower, _) => return self.solve_m_by_scan(p, target),
+            // `u` of the target, then `(m/m0)^beta_g = u / (1 - u)^kappa`.
+            (Form::Sigmoid, [e0, m0, b, g, k]) => {
+                let u = (target - g) / (e0 - g);
+                if !(u > 0.0 && u < 1.0) {
+                    return None;
+                }
+                m0 * ((u.ln() - k.max(KAPPA_MIN) * (-u).ln_1p()) / b).exp()
+            }
             _ => f64::NAN,
         };
         (m.is_finite() && m > 0.0).then_some(m)
@@ -330,6 +374,20 @@ impl Form {
             }
             // `(1 + m1/m)^(-beta_g) -> 1` for every exponent.
             Form::SmoothFloor => g,
+            // `(m/m0)^beta_g` falls to 0 (`u` to 0) or grows without bound (`u` to 1).
+            Form::Sigmoid => {
+                let (e0, k) = match p {
+                    [e0, _, _, _, k] => (*e0, *k),
+                    _ => return f64::NAN,
+                };
+                if b < 0.0 {
+                    g
+                } else if b == 0.0 {
+                    g + (e0 - g) * sigmoid_point(0.0, k).0
+                } else {
+                    e0
+                }
+            }
             // Far above the break `alpha mb^(-delta_g) m^(beta_g + delta_g)`.
             Form::BrokenPower => {
                 let (a, mb, d) = match p {
@@ -414,6 +472,88 @@ pub(crate) fn break_logistic(ln_m: f64, ln_mb: f64) -> f64 {
     }
 }
 
+/// The sigmoid form's `u` at one point, from `lt = beta_g ln(m/m0)`: the root in
+/// `(0, 1)` of `ln u - kappa ln(1 - u) = lt`, with `w = du/dlt` and `sp = -ln(1 - u)`
+/// (`du/dkappa = -w sp`) that its gradient reads.
+///
+/// Solved in `z = logit u`, where the left side `h(z) = -softplus(-z) + kappa
+/// softplus(z)` rises with slope `h' = (1 - u) + kappa u >= min(1, kappa) > 0` and is
+/// convex (`kappa > 1`) or concave (`kappa < 1`): Newton's method then converges from
+/// any start, monotonically after its first step. It starts at the asymptote on the
+/// root's side (`z = lt` below the knee, `lt / kappa` above it), inside a bracket
+/// widened until it holds the root; a step leaving the bracket is a bisection. `1 -
+/// u` is computed as `sigma(-z)`, never as `1 - u`, so the plateau keeps its digits.
+#[inline]
+pub(crate) fn sigmoid_point(lt: f64, kappa: f64) -> (f64, f64, f64) {
+    if !lt.is_finite() {
+        return match lt {
+            v if v > 0.0 => (1.0, 0.0, 0.0),
+            v if v < 0.0 => (0.0, 0.0, 0.0),
+            _ => (f64::NAN, f64::NAN, f64::NAN),
+        };
+    }
+    let k = if kappa >= KAPPA_MIN { kappa } else { KAPPA_MIN };
+    if !k.is_finite() {
+        return (f64::NAN, f64::NAN, f64::NAN);
+    }
+    // h(z) - lt and the logistic pieces at z.
+    let at = |z: f64| {
+        let e = (-z.abs()).exp();
+        let l = e.ln_1p();
+        let (u, omu, sp_pos, sp_neg) = if z >= 0.0 {
+            (1.0 / (1.0 + e), e / (1.0 + e), z + l, l)
+        } else {
+            (e / (1.0 + e), 1.0 / (1.0 + e), l, l - z)
+        };
+        (k * sp_pos - sp_neg - lt, u, omu, sp_pos)
+    };
+    let z0 = if lt <= 0.0 { lt } else { lt / k };
+    let (mut lo, mut hi) = (z0 - 1.0, z0 + 1.0);
+    let mut step = 1.0;
+    for _ in 0..64 {
+        if at(lo).0 <= 0.0 {
+            break;
+        }
+        step *= 2.0;
+        lo -= step;
+    }
+    step = 1.0;
+    for _ in 0..64 {
+        if at(hi).0 >= 0.0 {
+            break;
+        }
+        step *= 2.0;
+        hi += step;
+    }
+    let mut z = z0;
+    let mut cur = at(z);
+    for _ in 0..100 {
+        let (h, u, omu, _) = cur;
+        if h == 0.0 {
+            break;
+        }
+        if h < 0.0 {
+            lo = z;
+        } else {
+            hi = z;
+        }
+        let newton = z - h / (omu + k * u);
+        let next = if newton > lo && newton < hi {
+            newton
+        } else {
+            0.5 * (lo + hi)
+        };
+        let done = (next - z).abs() <= 1e-15 * (1.0 + z.abs());
+        z = next;
+        cur = at(z);
+        if done || hi - lo <= 1e-15 * (1.0 + z.abs()) {
+            break;
+        }
+    }
+    let (_, u, omu, sp) = cur;
+    (u, u * omu / (omu + k * u), sp)
+}
+
 impl Form {
     /// The power-law region of the fitted curve, `(start, end)`, for a form that has
     /// one beside other regions: `three-region` from its knee `m0` to where the
@@ -476,6 +616,11 @@ pub(crate) struct Spec {
     /// power law's `alpha`: with a negative one its fit is a ceiling minus a growing
     /// term); grid nodes where it solves negative are dropped.
     pub positive: Option<usize>,
+    /// The grid's basis is not `exp(beta_g x)` but a function of it solved per point
+    /// ([`Form::implicit_basis`]): the sigmoid form's `u`.
+    pub implicit: bool,
+    /// The polish's patience in units of the other forms' (see `fit::polish::lm`).
+    pub patience: usize,
 }
 
 /// The most parameters of any form: the length of parameter vectors in the fitter.
@@ -558,6 +703,8 @@ const POWER: Spec = Spec {
     relative_grid: false,
     third: None,
     positive: None,
+    implicit: false,
+    patience: 1,
 };
 
 const POWER_FLOOR: Spec = Spec {
@@ -571,6 +718,8 @@ const POWER_FLOOR: Spec = Spec {
     relative_grid: false,
     third: None,
     positive: None,
+    implicit: false,
+    patience: 1,
 };
 
 const THREE_REGION: Spec = Spec {
@@ -591,6 +740,8 @@ const THREE_REGION: Spec = Spec {
     relative_grid: false,
     third: None,
     positive: None,
+    implicit: false,
+    patience: 1,
 };
 
 const SMOOTH_FLOOR: Spec = Spec {
@@ -613,6 +764,8 @@ const SMOOTH_FLOOR: Spec = Spec {
     relative_grid: true,
     third: None,
     positive: None,
+    implicit: false,
+    patience: 1,
 };
 
 const BROKEN_POWER: Spec = Spec {
@@ -643,6 +796,35 @@ const BROKEN_POWER: Spec = Spec {
         grid: &[-1.0, -0.5, -0.25, -0.1, 0.1, 0.25, 0.5, 1.0],
     }),
     positive: Some(0),
+    implicit: false,
+    patience: 1,
+};
+
+const SIGMOID: Spec = Spec {
+    exponent: 2,
+    // 25 exponents x 21 knees x 5 shapes, as three-region's grid per shape.
+    exponent_steps: 24,
+    // eps0 multiplies u, gamma 1 - u, as three-region's basis.
+    linear: [Some(0), Some(3)],
+    second: Second::OneMinus,
+    floor: Some(3),
+    knee: Some(Knee {
+        index: 1,
+        grid_decades: (2.0, 1.0),
+        grid_steps: 20,
+        lowest: 100.0,
+        highest: None,
+    }),
+    log_linear: false,
+    relative_grid: false,
+    // The knee's shape over two decades either side of the logistic knee (1).
+    third: Some(Third {
+        index: 4,
+        grid: &[0.1, 0.3, 1.0, 3.0, 10.0],
+    }),
+    positive: Some(4),
+    implicit: true,
+    patience: 4,
 };
 
 impl Spec {
@@ -669,6 +851,32 @@ impl Form {
             Form::ThreeRegion => &THREE_REGION,
             Form::SmoothFloor => &SMOOTH_FLOOR,
             Form::BrokenPower => &BROKEN_POWER,
+            Form::Sigmoid => &SIGMOID,
+        }
+    }
+
+    /// The same curve written the other way, when this form has two ways: the
+    /// sigmoid's equation is unchanged by `u -> 1 - u`, which maps `(eps0, m0,
+    /// beta_g, gamma, kappa)` to `(gamma, m0, -beta_g / kappa, eps0, 1 / kappa)`. The
+    /// fit reports the way with `beta_g <= 0` (`eps0` the small-data plateau, `gamma`
+    /// the floor): this returns the mirror of a rising way whose mirror keeps the
+    /// floor's bound (`eps0 >= 0`), else `None`.
+    pub(crate) fn mirror(self, p: &[f64]) -> Option<Vec<f64>> {
+        match (self, p) {
+            (Form::Sigmoid, &[e0, m0, b, g, k]) if b > 0.0 && e0 >= 0.0 => {
+                let k = k.max(KAPPA_MIN);
+                Some(vec![g, m0, -b / k, e0, 1.0 / k])
+            }
+            _ => None,
+        }
+    }
+
+    /// The grid's basis of a form whose basis is implicit ([`Spec::implicit`]) at
+    /// `lt = beta_g x` and the third parameter; `exp(lt)` for the others.
+    pub(crate) fn implicit_basis(self, lt: f64, third: f64) -> f64 {
+        match self {
+            Form::Sigmoid => sigmoid_point(lt, third).0,
+            _ => lt.exp(),
         }
     }
 
@@ -719,6 +927,12 @@ impl Form {
                 buf.extend(m.iter().map(|&v| -(m0 / v).ln_1p()));
                 buf
             }
+            Form::Sigmoid => {
+                let ln_m0 = m0.ln();
+                buf.clear();
+                buf.extend(ln_m.iter().map(|&v| v - ln_m0));
+                buf
+            }
         }
     }
 
@@ -737,6 +951,14 @@ impl Form {
             }
             // The break at the smallest size with no change of exponent: the line.
             Form::BrokenPower => vec![a, b, 0.0, m_min, 0.0],
+            // The logistic knee (kappa = 1) at the smallest size, where u = 1/2.
+            Form::Sigmoid => vec![
+                2.0 * a * m_min.powf(b),
+                m_min,
+                b,
+                (0.5 * y_min).max(0.0),
+                1.0,
+            ],
         }
     }
 
@@ -791,6 +1013,18 @@ impl Form {
                 grad[3] = -a * tb * d * s;
                 grad[4] = a * tb * BREAK_SMOOTHNESS * l;
                 a * tb + g
+            }
+            Form::Sigmoid => {
+                let (e0, ln_m0, b, g, k) = (p[0], p[1].ln(), p[2], p[3], p[4]);
+                let x = ln_m - ln_m0;
+                let (u, w, sp) = sigmoid_point(b * x, k);
+                let d = e0 - g;
+                grad[0] = u;
+                grad[1] = -d * w * b;
+                grad[2] = d * w * x;
+                grad[3] = 1.0 - u;
+                grad[4] = -d * w * sp;
+                g + d * u
             }
         }
     }
@@ -847,6 +1081,22 @@ impl Form {
                 }
                 for (v, &tb) in values.iter_mut().zip(tb.iter()) {
                     *v = a * tb + g;
+                }
+            }
+            Form::Sigmoid => {
+                let (e0, ln_m0, b, g, k) = (p[0], p[1].ln(), p[2], p[3], p[4]);
+                let d = e0 - g;
+                // Per point `u`, `w`, `sp` of `sigmoid_point`: the same bits as
+                // `value_grad`.
+                let n = m.len();
+                buf.resize(3 * n, 0.0);
+                let (u, rest) = buf.split_at_mut(n);
+                let (w, sp) = rest.split_at_mut(n);
+                for (i, &x) in ln_m.iter().enumerate().take(n) {
+                    (u[i], w[i], sp[i]) = sigmoid_point(b * (x - ln_m0), k);
+                }
+                for (v, &u) in values.iter_mut().zip(u.iter()) {
+                    *v = g + d * u;
                 }
             }
         }
@@ -950,6 +1200,33 @@ impl Form {
                     }
                 }
             }
+            Form::Sigmoid => {
+                let (e0, ln_m0, b, g) = (p[0], p[1].ln(), p[2], p[3]);
+                let d = e0 - g;
+                let (u, rest) = passes.buf.split_at(n);
+                let (w, sp) = rest.split_at(n);
+                match j {
+                    0 => points.zip(u).for_each(|((o, &s), &u)| *o = scaled(u) * s),
+                    1 => {
+                        for ((o, &s), &w) in points.zip(w) {
+                            *o = scaled(-d * w * b) * s;
+                        }
+                    }
+                    2 => {
+                        for (((o, &s), &w), &x) in points.zip(w).zip(ln_m) {
+                            *o = scaled(d * w * (x - ln_m0)) * s;
+                        }
+                    }
+                    3 => points
+                        .zip(u)
+                        .for_each(|((o, &s), &u)| *o = scaled(1.0 - u) * s),
+                    _ => {
+                        for (((o, &s), &w), &sp) in points.zip(w).zip(sp) {
+                            *o = scaled(-d * w * sp) * s;
+                        }
+                    }
+                }
+            }
         }
     }
 }
@@ -1010,7 +1287,9 @@ mod tests {
 
     #[test]
     fn solve_inverts_eval() {
-        let cases: [(Form, &[f64]); 6] = [
+        let cases: [(Form, &[f64]); 8] = [
+            (Form::Sigmoid, &[0.9, 1e4, -0.4, 0.1, 0.5]),
+            (Form::Sigmoid, &[0.9, 1e4, -0.4, 0.1, 3.0]),
             (Form::Power, &[3.87, -0.128]),
             (Form::PowerFloor, &[41.2, -0.36, 0.39]),
             (Form::ThreeRegion, &[0.9, 1e4, -0.4, 0.1]),
@@ -1027,6 +1306,42 @@ mod tests {
         }
         assert_eq!(Form::PowerFloor.solve_m(&[41.2, -0.36, 0.39], 0.39), None);
         assert_eq!(Form::PowerFloor.solve_m(&[41.2, -0.36, 0.39], 0.2), None);
+    }
+
+    #[test]
+    fn sigmoid_point_solves_its_equation_with_its_derivatives() {
+        for k in [1e-12, 1e-3, 0.1, 0.5, 1.0, 2.0, 10.0, 1e3] {
+            for lt in [-700.0, -40.0, -3.0, -0.2, 0.0, 0.2, 3.0, 40.0, 700.0] {
+                let (u, w, sp) = sigmoid_point(lt, k);
+                assert!((0.0..=1.0).contains(&u), "{k} {lt}: {u}");
+                let k_eff = f64::max(k, KAPPA_MIN);
+                // The equation, where both sides have their digits.
+                if u > 1e-300 && u < 1.0 - 1e-15 {
+                    let h = u.ln() + k_eff * sp;
+                    assert!((h - lt).abs() <= 1e-9 * (1.0 + lt.abs()), "{k} {lt}: {h}");
+                }
+                // du/dlt against a central difference (not below kappa = 1e-3, where
+                // the knee is sharper than any usable step).
+                if k < 1e-3 {
+                    continue;
+                }
+                let e = 1e-6;
+                let num = (sigmoid_point(lt + e, k).0 - sigmoid_point(lt - e, k).0) / (2.0 * e);
+                assert!(
+                    (num - w).abs() <= 1e-6 * w.abs() + 1e-9,
+                    "{k} {lt}: {num} {w}"
+                );
+            }
+        }
+        // kappa = 1 is the logistic.
+        for lt in [-5.0, -0.5, 0.0, 1.5, 8.0] {
+            let (u, _, _) = sigmoid_point(lt, 1.0);
+            assert!((u - 1.0 / (1.0 + f64::exp(-lt))).abs() < 1e-15);
+        }
+        assert!(sigmoid_point(f64::NAN, 1.0).0.is_nan());
+        assert_eq!(sigmoid_point(f64::INFINITY, 1.0).0, 1.0);
+        assert_eq!(sigmoid_point(f64::NEG_INFINITY, 1.0).0, 0.0);
+        assert!(sigmoid_point(1.0, f64::INFINITY).0.is_nan());
     }
 
     #[test]

@@ -172,12 +172,12 @@ mod tests {
         check(
             "gama=1",
             Err(
-                "\"gama\" is not a parameter (use alpha, beta_g, gamma, eps0, m0, m1, mb, delta_g)",
+                "\"gama\" is not a parameter (use alpha, beta_g, gamma, eps0, m0, m1, mb, delta_g, kappa)",
             ),
         );
         check(
             "sigma=1",
-            Err("\"sigma\" is not a parameter (use alpha, beta_g, gamma, eps0, m0, m1, mb, delta_g)"),
+            Err("\"sigma\" is not a parameter (use alpha, beta_g, gamma, eps0, m0, m1, mb, delta_g, kappa)"),
         );
         check("gamma=x", Err("\"x\" is not a number"));
         check("gamma=", Err("\"\" is not a number"));
@@ -217,7 +217,7 @@ mod tests {
                 );
             }
         }
-        assert_eq!(held_names().len(), 8);
+        assert_eq!(held_names().len(), 9);
     }
 
     #[test]

@@ -19,7 +19,7 @@ fn brute_force(form: Form, loss: Loss, m: &[f64], y: &[f64]) -> f64 {
     // The knee (three-region's m0; the broken power law's break mb, within the
     // sizes) and the broken power law's change of exponent, each on its own axis.
     let (knee, knees): (&str, Vec<Option<f64>>) = match form {
-        Form::ThreeRegion => (
+        Form::ThreeRegion | Form::Sigmoid => (
             "m0",
             (0..=30)
                 .map(|k| Some(10f64.powf(lo - 2.0 + (hi - lo + 3.0) * k as f64 / 30.0)))
@@ -33,9 +33,20 @@ fn brute_force(form: Form, loss: Loss, m: &[f64], y: &[f64]) -> f64 {
         ),
         _ => ("", vec![None]),
     };
-    let deltas: Vec<Option<f64>> = match form {
-        Form::BrokenPower => (0..=20).map(|k| Some(-1.0 + 0.1 * k as f64)).collect(),
-        _ => vec![None],
+    // The third axis: the broken power law's change of exponent, the sigmoid's kappa
+    // (0.03 to 30, log-spaced).
+    let (third, deltas): (&str, Vec<Option<f64>>) = match form {
+        Form::BrokenPower => (
+            "delta_g",
+            (0..=20).map(|k| Some(-1.0 + 0.1 * k as f64)).collect(),
+        ),
+        Form::Sigmoid => (
+            "kappa",
+            (0..=12)
+                .map(|k| Some(10f64.powf(-1.5 + 3.0 * k as f64 / 12.0)))
+                .collect(),
+        ),
+        _ => ("", vec![None]),
     };
     let mut best = f64::INFINITY;
     for &b in &betas {
@@ -46,7 +57,7 @@ fn brute_force(form: Form, loss: Loss, m: &[f64], y: &[f64]) -> f64 {
                     fixed.push((knee.to_string(), *m0));
                 }
                 if let Some(d) = delta {
-                    fixed.push(("delta_g".to_string(), *d));
+                    fixed.push((third.to_string(), *d));
                 }
                 if let Ok(f) = fit_form(m, y, form, &FitOptions { loss, fixed }) {
                     if f.ssr < best {
@@ -70,10 +81,15 @@ fn never_worse_than_a_dense_scan() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(if cfg!(debug_assertions) { 3 } else { 12 });
     let mut failures = Vec::new();
-    for form in [Form::PowerFloor, Form::ThreeRegion, Form::BrokenPower] {
+    for form in [
+        Form::PowerFloor,
+        Form::ThreeRegion,
+        Form::BrokenPower,
+        Form::Sigmoid,
+    ] {
         for loss in Loss::ALL {
-            // The broken power law's scan has three axes (61 x 17 x 21 fits a curve).
-            let cases = if form == Form::BrokenPower {
+            // The scans with three axes (61 x 17 x 21, 61 x 31 x 13 fits a curve).
+            let cases = if matches!(form, Form::BrokenPower | Form::Sigmoid) {
                 cases.div_ceil(3usize)
             } else {
                 cases

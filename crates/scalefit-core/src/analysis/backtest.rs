@@ -74,7 +74,7 @@ pub fn fit_choice(
 ) -> Result<(Fit, Vec<Comparison>), AnalysisError> {
     let forms: Vec<Form> = match choice {
         ModelChoice::Form(f) => vec![f],
-        ModelChoice::Auto => Form::ALL.to_vec(),
+        ModelChoice::Auto => Form::AUTO.to_vec(),
     };
     let mut fits = Vec::new();
     let mut errors = Vec::new();

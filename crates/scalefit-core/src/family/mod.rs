@@ -422,7 +422,7 @@ fn choose_form(
         fixed: Vec::new(),
     };
     let mut best: Option<(f64, Form, Vec<Option<Fit>>)> = None;
-    for form in Form::ALL {
+    for form in Form::AUTO {
         if options.shared == Shared::BetaGGamma && form.gamma_index().is_none() {
             continue;
         }

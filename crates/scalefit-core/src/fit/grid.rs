@@ -141,7 +141,17 @@ impl Search<'_> {
                     0.0
                 };
                 let b0 = betas.first().copied().unwrap_or(0.0);
+                let implicit = third.filter(|_| spec.implicit);
                 for (i, (v, row)) in x.iter().zip(bases.chunks_exact_mut(cols)).enumerate() {
+                    if let Some(t) = implicit {
+                        // A basis solved per node ([`Form::implicit_basis`]).
+                        //
+                        // [`Form::implicit_basis`]: crate::model::Form::implicit_basis
+                        for (f, &b) in row.iter_mut().zip(&betas) {
+                            *f = form.implicit_basis(b * v, t);
+                        }
+                        continue;
+                    }
                     let step = (db * v).exp();
                     let mut a = (b0 * v).exp() * factor.map_or(1.0, |f| f[i]);
                     for (k, f) in row.iter_mut().enumerate() {

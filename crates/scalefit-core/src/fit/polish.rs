@@ -210,7 +210,7 @@ impl Search<'_> {
         let (converged_params, converged) = if free.is_empty() {
             (problem.natural(), true)
         } else {
-            match minimize_static(lm(data.len(), run.patience), problem) {
+            match minimize_static(lm(data.len(), run.patience, spec.patience), problem) {
                 Minimized::Merged(i) => return run.known.get(i).cloned(),
                 Minimized::Stopped { natural, converged } => (natural, converged),
             }
@@ -237,7 +237,7 @@ impl Search<'_> {
     /// (a `powf` a point) serves the sum and the check.
     ///
     /// [`Form::eval`]: crate::model::Form::eval
-    fn ssr_in_domain(&self, p: &[f64]) -> Option<f64> {
+    pub(super) fn ssr_in_domain(&self, p: &[f64]) -> Option<f64> {
         let Search {
             form, loss, data, ..
         } = *self;
@@ -480,8 +480,12 @@ pub(super) fn within(a: &[f64], b: &[f64], rel: f64, abs: f64) -> bool {
 /// its last three to five evaluations moving parameters in their tenth digit. On 600
 /// seeded curves the two settings' parameters differ by at most 1.7e-9 relative and
 /// their SSRs by 1.1e-13 (BENCHMARKS.md, "Search budget").
-fn lm(n: usize, patience: Patience) -> LevenbergMarquardt<f64> {
-    let full = (30_000 / n.max(1)).clamp(8, 30);
+///
+/// A form's [`crate::model::Spec::patience`] multiplies both: the sigmoid's knee
+/// shape and place trade off along a valley so flat that at the others' budget the
+/// polish stopped with the SSR at 2e-9 on a noise-free curve (a recovery property).
+fn lm(n: usize, patience: Patience, scale: usize) -> LevenbergMarquardt<f64> {
+    let full = (30_000 * scale / n.max(1)).clamp(8, 30 * scale);
     LevenbergMarquardt::new()
         .with_ftol(1e-15)
         .with_xtol(1e-10)

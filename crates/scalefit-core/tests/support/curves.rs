@@ -40,6 +40,14 @@ pub fn curve(form: Form, rng: &mut ChaCha8Rng) -> (Vec<f64>, Vec<f64>) {
                 if rng.random::<bool>() { d } else { -d },
             ]
         }
+        // The knee inside the data, from sharp to soft.
+        Form::Sigmoid => vec![
+            rng.random_range(0.5..1.0),
+            10f64.powf(rng.random_range(lo..hi)),
+            b - 0.3,
+            rng.random_range(0.01..0.3),
+            10f64.powf(rng.random_range(-0.7..0.7)),
+        ],
     };
     let noise = rng.random_range(0.002..0.05);
     let y = m
