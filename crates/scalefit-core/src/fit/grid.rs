@@ -144,11 +144,13 @@ impl Search<'_> {
                 let implicit = third.filter(|_| spec.implicit);
                 for (i, (v, row)) in x.iter().zip(bases.chunks_exact_mut(cols)).enumerate() {
                     if let Some(t) = implicit {
-                        // A basis solved per node ([`Form::implicit_basis`]).
+                        // A basis solved per node ([`Form::implicit_basis`]), each
+                        // solve started from the previous column's.
                         //
                         // [`Form::implicit_basis`]: crate::model::Form::implicit_basis
+                        let mut state = f64::NAN;
                         for (f, &b) in row.iter_mut().zip(&betas) {
-                            *f = form.implicit_basis(b * v, t);
+                            *f = form.implicit_basis(b * v, t, &mut state);
                         }
                         continue;
                     }

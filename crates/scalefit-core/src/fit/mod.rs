@@ -311,14 +311,14 @@ impl Search<'_> {
             data,
             holds,
         } = *self;
-        // One way of writing a curve that has two ([`Form::mirror`]): the mirror's
-        // SSR is the same curve's, to rounding. Not with a parameter held (the
-        // mirror moves its value) or the floor at its bound.
+        // One way of writing a curve that has several ([`Form::canonical`]): its SSR
+        // is the same curve's, to rounding. Not with a parameter held (the mirror
+        // moves its value) or the floor at its bound.
         let knee = form.spec().knee.map(|k| k.index);
         let holds_any = (0..form.n_params()).any(|i| holds.held[i] && Some(i) != knee);
         if !holds_any && !best.floor_at_bound {
             if let Some((q, s)) = form
-                .mirror(&best.params)
+                .canonical(&best.params)
                 .and_then(|q| self.ssr_in_domain(&q).map(|s| (q, s)))
             {
                 best.params = q;
