@@ -29,7 +29,7 @@ pub enum Form {
     /// with `gamma = eps_inf`, `eps0 = eps_0`, `kappa = alpha`, `beta_g = c` and
     /// `m0 = (beta (eps0 - gamma)^(alpha - 1))^(-1/c)`. Three-region's plateau, power
     /// law and floor, its knee at `m0` shaped by `kappa >= 0` (small: sharp); `u` has
-    /// no closed form and is solved per point ([`sigmoid_point`]).
+    /// no closed form and is solved per point by a bracketed Newton iteration.
     Sigmoid,
 }
 
