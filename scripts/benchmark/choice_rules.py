@@ -1,10 +1,22 @@
 #!/usr/bin/env python3
 """How `auto` could choose among Scalefit's forms, measured on the Revisiting dev split
-with rnsl.py's protocol: AICc (the CLI's choice), an Akaike-weighted average of the
-forms' log predictions, BIC, a backtest inside the training rows (fit on the smallest
-80 % of the sizes, score the rest), AICc with the backtest deciding among the forms
-within 2 of the best, and the oracle (the held-out rows known). Prints each rule's
-mean RMSE of the log loss per domain (BENCHMARKS.md, "Revisiting benchmark").
+with rnsl.py's protocol. Every form is fitted by the CLI on each curve's training rows
+(and, for the backtest, on the smallest 80 % of its sizes, scored on the rest); then
+each rule picks (or averages) forms the same way on every curve:
+
+  aicc      the lowest AICc (the CLI's `auto` over its five forms)
+  aicc_btD  AICc, but among the forms within D of the best the one whose backtest
+            predicts the largest 20 % of the training sizes best
+  akaike    the Akaike-weighted average of the forms' log predictions
+  bic       the lowest BIC
+  bt        the backtest alone
+  oracle    the best form per curve, the held-out rows known (a bound, not a rule)
+
+over `auto`'s five forms and over six (with `sigmoid`, the benchmark's M4), plus
+two averages without a choice: broken-power and sigmoid's log predictions averaged,
+and the median of the six forms' log predictions. Forms `auto` passes over are left
+out of every rule. Prints each rule's mean RMSE of the log loss per domain
+(BENCHMARKS.md, "Revisiting benchmark").
 
 Run:  python3 scripts/benchmark/choice_rules.py  (after `cargo build --release -p scalefit-cli`)
 """
@@ -17,52 +29,97 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rnsl  # noqa: E402  (re-executes under .venv when SciPy is missing)
 import numpy as np  # noqa: E402
 
-CLI = rnsl.CLI
-FORMS = ["power", "power-floor", "three-region", "smooth-floor", "broken-power"]
-curves = rnsl.load(rnsl.DATA)
-def run(train, model, xs_pred):
-    out = rnsl.run_fit(CLI, train, "--model", model, "--predict", ",".join(repr(float(x)) for x in sorted(set(xs_pred))))
-    if out.returncode != 0: return None
-    return json.loads(out.stdout)
-res = {r: [] for r in ["aicc", "akaike_avg", "bic", "oracle", "bt_last", "aicc_bt2"]}
-doms = []
-for key, (train, test) in curves.items():
-    tx = np.array([x for x, _ in test]); obs = np.array([y for _, y in test])
-    a = run(train, "auto", tx)
-    aic = {c["model"]: c["aicc"] for c in a["comparison"] if c.get("error") is None and c["aicc"] is not None and not c.get("passed_over")}
-    n = len(train)
-    ssr = {c["model"]: c["ssr"] for c in a["comparison"] if c.get("error") is None}
-    kk = {c["model"]: c["k"] for c in a["comparison"] if c.get("error") is None}
-    pred = {}; sc = {}
-    for fm in FORMS:
-        v = run(train, fm, tx)
-        if v is None or v.get("predictions") is None: continue
-        by = {float(q["m"]): q["error"] for q in v["predictions"]}
-        p = np.array([by[float(x)] for x in tx]); pred[fm] = p; sc[fm] = rnsl.score(p, obs)
-    # backtest inside training: fit on all but largest 20% sizes
-    xs = sorted(train); cut = max(int(round(len(xs) * 0.8)), 5)
-    btr = {x: train[x] for x in xs[:cut]}; bte = xs[cut:]
-    bt = {}
-    if bte:
-        for fm in FORMS:
-            v = run(btr, fm, np.array(bte))
-            if v is None or v.get("predictions") is None: bt[fm] = 1.0; continue
-            by = {float(q["m"]): q["error"] for q in v["predictions"]}
-            bt[fm] = rnsl.score(np.array([by[float(x)] for x in bte]), np.array([train[x] for x in bte]))
-    fb = {f: aic[f] for f in aic if f in sc}
-    best = min(fb, key=fb.get)
-    res["aicc"].append(sc[best])
-    w = {f: math.exp(-(fb[f] - fb[best]) / 2) for f in fb}; W = sum(w.values())
-    lp = sum(w[f] * np.log(pred[f]) for f in fb) / W
-    res["akaike_avg"].append(rnsl.score(np.exp(lp), obs))
-    bic = {f: n * math.log(ssr[f] / n) + kk[f] * math.log(n) for f in fb}
-    res["bic"].append(sc[min(bic, key=bic.get)])
-    res["oracle"].append(min(sc.values()))
-    res["bt_last"].append(sc[min(bt, key=bt.get)] if bt else sc[best])
-    # AICc but among forms within 2 of best pick the one with the better backtest
-    near = [f for f in fb if fb[f] - fb[best] <= 2]
-    res["aicc_bt2"].append(sc[min(near, key=lambda f: bt.get(f, 0))] if bt else sc[best])
-    doms.append(key[0])
-for r, v in res.items():
-    v = np.array(v)
-    print(r, " ".join(f"{d} {v[[i for i,x in enumerate(doms) if x==d]].mean():.4f}" for d in ["IC","NMT","LM"]), f"all {v.mean():.4f}")
+FIVE = ["power", "power-floor", "three-region", "smooth-floor", "broken-power"]
+SIX = FIVE + ["sigmoid"]
+
+
+def run(train, model, xs):
+    """The CLI's fit of `model` on `train`, its predictions at `xs` (None: no fit)."""
+    grid = ",".join(repr(float(x)) for x in sorted(set(xs)))
+    out = rnsl.run_fit(rnsl.CLI, train, "--model", model, "--predict", grid)
+    if out.returncode != 0:
+        return None
+    v = json.loads(out.stdout)
+    if v.get("predictions") is None:
+        return None
+    by = {float(q["m"]): q["error"] for q in v["predictions"]}
+    return v, np.array([by[float(x)] for x in xs])
+
+
+def collect():
+    """Per curve: domain, held-out errors, and per form its prediction, AICc, BIC and
+    backtest score."""
+    rows = []
+    for key, (train, test) in rnsl.load(rnsl.DATA).items():
+        tx = np.array([x for x, _ in test])
+        obs = np.array([y for _, y in test])
+        auto = run(train, "auto", tx)[0]
+        passed = {c["model"] for c in auto["comparison"] if c.get("passed_over")}
+        sizes = sorted(train)
+        cut = max(int(round(len(sizes) * 0.8)), 5)
+        early = {x: train[x] for x in sizes[:cut]}
+        late = sizes[cut:]
+        n = len(train)
+        forms = {}
+        for fm in SIX:
+            fit = run(train, fm, tx)
+            if fit is None or fm in passed or fit[0].get("aicc") is None:
+                continue
+            v, pred = fit
+            bt = 0.0
+            if late:
+                b = run(early, fm, np.array(late))
+                bt = rnsl.score(b[1], np.array([train[x] for x in late])) if b else rnsl.FAIL
+            bic = n * math.log(v["ssr"] / n) + len(v["params"]) * math.log(n) if v["ssr"] > 0 else -math.inf
+            forms[fm] = dict(pred=pred, aicc=v["aicc"], bic=bic, bt=bt)
+        rows.append((key[0], obs, forms))
+    return rows
+
+
+def pick(forms, names, by):
+    c = {f: forms[f] for f in names if f in forms}
+    return c[min(c, key=lambda f: c[f][by])]["pred"]
+
+
+def near_bt(forms, names, d):
+    c = {f: forms[f] for f in names if f in forms}
+    best = min(v["aicc"] for v in c.values())
+    near = {f: v for f, v in c.items() if v["aicc"] - best <= d}
+    return near[min(near, key=lambda f: near[f]["bt"])]["pred"]
+
+
+def akaike(forms, names):
+    c = {f: forms[f] for f in names if f in forms}
+    best = min(v["aicc"] for v in c.values())
+    w = {f: math.exp(-(v["aicc"] - best) / 2) for f, v in c.items()}
+    return np.exp(sum(w[f] * np.log(c[f]["pred"]) for f in c) / sum(w.values()))
+
+
+def rules():
+    out = {}
+    for tag, names in [("5", FIVE), ("6", SIX)]:
+        out["aicc" + tag] = lambda f, obs, n=names: pick(f, n, "aicc")
+        for d in (2, 4):
+            out[f"aicc{tag}_bt{d}"] = lambda f, obs, n=names, d=d: near_bt(f, n, d)
+        out["akaike" + tag] = lambda f, obs, n=names: akaike(f, n)
+        out["bic" + tag] = lambda f, obs, n=names: pick(f, n, "bic")
+        out["bt" + tag] = lambda f, obs, n=names: pick(f, n, "bt")
+        out["oracle" + tag] = lambda f, obs, n=names: min(
+            (f[x]["pred"] for x in n if x in f), key=lambda p: rnsl.score(p, obs))
+    pair = ["broken-power", "sigmoid"]
+    out["avg_bp_sigmoid"] = lambda f, obs: np.exp(np.mean([np.log(f[x]["pred"]) for x in pair if x in f], axis=0))
+    out["median6"] = lambda f, obs: np.exp(np.median([np.log(f[x]["pred"]) for x in SIX if x in f], axis=0))
+    return out
+
+
+def main():
+    rows = collect()
+    doms = [d for d, _, _ in rows]
+    for name, rule in rules().items():
+        s = np.array([rnsl.score(rule(f, obs), obs) for _, obs, f in rows])
+        per = " ".join(f"{d} {s[[i for i, x in enumerate(doms) if x == d]].mean():.4f}" for d in ["IC", "NMT", "LM"])
+        print(f"{name:15s} {per} all {s.mean():.4f}")
+
+
+if __name__ == "__main__":
+    main()
