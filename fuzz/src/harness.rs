@@ -126,10 +126,10 @@ pub fn permalink_case(data: &[u8]) {
             check_payload(&URL_SAFE_NO_PAD.encode(bytes));
         }
         _ => {
-            // The current version with a valid checksum: the JSON reader with the
-            // family view and the sweep settings (which older versions refuse).
+            // The current version (4) with a valid CRC: the JSON reader with the
+            // family view and the sweep settings (which versions 1 and 2 refuse).
             let deflated = miniz_oxide::deflate::compress_to_vec(rest, 6);
-            check_payload(&scalefit_core::permalink::payload(rest, &deflated));
+            check_payload(&scalefit_core::permalink::payload(&deflated));
         }
     }
 }

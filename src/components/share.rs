@@ -38,7 +38,7 @@ pub fn SharePanel(ctx: Ctx) -> impl IntoView {
                 );
                 return;
             }
-            let url = permalink::link_to(&base, &permalink::payload(&json, &deflated));
+            let url = permalink::link_to(&base, &permalink::payload(&deflated));
             // Replacing the URL must not count as an edit that makes it stale.
             dom::replace_url(&url);
             ctx.url_has_state.set_value(true);

@@ -76,7 +76,11 @@ const X_LABEL: &str = "training-set size m";
 pub struct Hover {
     /// Marked points `(x, y)`.
     pub points: Vec<(f64, f64)>,
-    /// What each point is (same order).
+    /// How many of the leading `points` are fitted points and, after them, held-out
+    /// ones, labelled from `curve` when hovered (a 10,000-point paste would format
+    /// 10,000 labels at every redraw for the one under the cursor).
+    pub fitted: (usize, usize),
+    /// What each point after those is (same order).
     pub labels: Vec<String>,
     /// The fitted curve, to read off between points.
     pub curve: Option<(Form, Vec<f64>)>,
@@ -90,11 +94,32 @@ pub struct Hover {
 }
 
 impl Hover {
+    /// The label of point `i`.
+    fn label(&self, i: usize) -> Option<String> {
+        let (fitted, held) = self.fitted;
+        if i >= fitted + held {
+            return self.labels.get(i - fitted - held).cloned();
+        }
+        let (m, y) = *self.points.get(i)?;
+        let (form, params) = self.curve.as_ref()?;
+        let fit = num(form.eval(params, m));
+        let y_name = self.y_name;
+        Some(if i < fitted {
+            format!("m = {}\n{y_name} = {}\nfit: {fit}", num(m), num(y))
+        } else {
+            format!(
+                "held out: m = {}\n{y_name} = {}\npredicted: {fit}",
+                num(m),
+                num(y)
+            )
+        })
+    }
+
     /// The tooltip for canvas pixel `(px, py)`: the nearest point within `radius`
     /// pixels, else the curve under the cursor.
     pub fn describe(&self, frame: &PlotFrame, px: i32, py: i32, radius: f64) -> Option<String> {
         if let Some(i) = frame.nearest(px, py, &self.points, radius) {
-            return self.labels.get(i).cloned();
+            return self.label(i);
         }
         let (x, y) = frame.to_data(px, py)?;
         if let Some((p, k)) = &self.joint {
@@ -166,28 +191,8 @@ pub fn learning_curve(a: &Analysis, metric: Metric, percent: bool) -> (LearningC
             v
         })
         .unwrap_or_default();
-    let y_name = "error";
-    let mut labels: Vec<String> = points
-        .iter()
-        .map(|&(m, y)| {
-            format!(
-                "m = {}\n{y_name} = {}\nfit: {}",
-                num(m),
-                num(y),
-                num(a.fit.eval(m))
-            )
-        })
-        .collect();
     let mut hover_points = points.clone();
-    for &(m, y) in &a.held_out {
-        hover_points.push((m, y));
-        labels.push(format!(
-            "held out: m = {}\n{y_name} = {}\npredicted: {}",
-            num(m),
-            num(y),
-            num(a.fit.eval(m))
-        ));
-    }
+    hover_points.extend_from_slice(&a.held_out);
     let plot = LearningCurvePlot {
         points,
         held_out: a.held_out.clone(),
@@ -202,11 +207,12 @@ pub fn learning_curve(a: &Analysis, metric: Metric, percent: bool) -> (LearningC
         family: Vec::new(),
     };
     let hover = Hover {
+        fitted: (plot.points.len(), plot.held_out.len()),
         points: hover_points,
-        labels,
+        labels: Vec::new(),
         curve: Some((a.fit.form, a.fit.params.clone())),
         band,
-        y_name,
+        y_name: "error",
         joint: None,
     };
     (plot, hover)
@@ -256,6 +262,7 @@ pub fn preset_curve(r: &Relative) -> (LearningCurvePlot, Hover) {
         family: Vec::new(),
     };
     let hover = Hover {
+        fitted: (0, 0),
         labels: vec![format!(
             "your current point\nm = {}\nerror = {}",
             num(m0),
@@ -304,6 +311,7 @@ pub fn model_size(a: &Analysis) -> Option<(ModelSizePlot, Hover)> {
             names: Default::default(),
         };
         let hover = Hover {
+            fitted: (0, 0),
             points: a.sizes.clone(),
             labels,
             curve: Some((Form::Power, params)),
@@ -354,6 +362,7 @@ fn anchored_size(
         names: ["the paper's beta_p".into(), "today".into()],
     };
     let hover = Hover {
+        fitted: (0, 0),
         points: vec![(m0, s0)],
         labels: vec![format!("today\nm = {}\n{y_name} = {}", num(m0), num(s0))],
         curve: Some((Form::Power, params)),
@@ -502,7 +511,29 @@ mod tests {
             "held-out point lies beyond the data"
         );
         assert_eq!(plot.target, Some(0.5));
-        assert_eq!(hover.labels.len(), 11);
+        assert_eq!(hover.fitted, (10, 1));
+        assert!(hover.labels.is_empty());
+        let (m, y) = hover.points[3];
+        assert_eq!(
+            hover.label(3),
+            Some(format!(
+                "m = {}\nerror = {}\nfit: {}",
+                num(m),
+                num(y),
+                num(a.fit.eval(m))
+            ))
+        );
+        let (m, y) = a.held_out[0];
+        assert_eq!(
+            hover.label(10),
+            Some(format!(
+                "held out: m = {}\nerror = {}\npredicted: {}",
+                num(m),
+                num(y),
+                num(a.fit.eval(m))
+            ))
+        );
+        assert_eq!(hover.label(11), None);
         assert!(model_size(&a).is_none());
     }
 

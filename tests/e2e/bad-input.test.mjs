@@ -4,7 +4,7 @@
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEnv, fixture, payload, payloadV2 } from './harness.mjs';
+import { startEnv, fixture, payload, payloadV2, payloadV4 } from './harness.mjs';
 
 const GOOD = fixture('power_floor.csv');
 // Typed (real key events) after each bad case to prove the page still responds.
@@ -127,7 +127,19 @@ const LINK_CASES = [
   // Cut at a multiple of 4 characters the base64 still decodes: the deflate stream ends early.
   { name: 'truncated link', hash: '#s=' + VALID.slice(0, 4 * Math.floor(VALID.length / 8)), expect: [/link/i, /truncated/i] },
   { name: 'truncated link (mid-character)', hash: '#s=' + VALID.slice(0, 4 * Math.floor(VALID.length / 8) + 1), expect: [/link/i, /truncated|damaged|corrupt/i] },
-  { name: 'future-version link', hash: '#s=' + payload(LINK_STATE, 4), expect: [/link/i, /newer|version/i] },
+  { name: 'future-version link', hash: '#s=' + payload(LINK_STATE, 5), expect: [/link/i, /newer|version/i] },
+  // Today's links (version 4): one bit of the deflate stream flipped, and the last
+  // character cut off; the CRC of the link's bytes catches both before inflating.
+  {
+    name: 'changed character (version 4 checksum)',
+    hash: '#s=' + payloadV4(LINK_STATE, { edit: (b) => { b[5] ^= 0x10; } }),
+    expect: [/link/i, /checksum/i, /changed/i],
+  },
+  {
+    name: 'cut version-4 link',
+    hash: '#s=' + payloadV4(LINK_STATE).slice(0, -1),
+    expect: [/link/i, /checksum|truncated|damaged/i],
+  },
   { name: 'empty link', hash: '#s=', expect: [/link/i, /no data|empty|nothing/i] },
   {
     // One digit of the stored data changed in transit: the deflate stream still

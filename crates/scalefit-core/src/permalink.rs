@@ -16,6 +16,13 @@
 //!   `family` and `sweep`. A version-1 or -2 link with either field is refused (a
 //!   [`LinkError::Schema`]): no Scalefit wrote them, so such a link was made by hand
 //!   or altered, and reading it would show a view its version cannot describe.
+//! * 4 (written since 2026-12-04): `[4] ++ deflate(json) ++ crc32([4] ++
+//!   deflate(json))` (4 bytes, big endian; the CRC-32 of zlib and gzip), checked before
+//!   inflating. Adler-32 of the JSON let some changes through: a changed character
+//!   can make the deflate stream copy other digits of the same sums (a version-3 link
+//!   whose sweep budget changed in four digits decoded with a matching Adler-32). A
+//!   CRC of the bytes the link carries catches every change of one character (6
+//!   bits) and every burst of up to 32 bits, and any other change but for 1 in 2^32.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -25,7 +32,7 @@ use crate::model::{Loss, ModelChoice};
 use crate::parse::{Columns, Metric, Scale};
 
 /// Current format version (the first byte of the decoded payload).
-pub const VERSION: u8 = 3;
+pub const VERSION: u8 = 4;
 /// Longest payload accepted, in base64 characters (about 48 KB of compressed state).
 pub const MAX_PAYLOAD: usize = 65_536;
 /// Largest inflated state accepted (a deflate bomb stops here).
@@ -212,8 +219,9 @@ pub enum LinkError {
     /// Deflate stream broken or truncated.
     #[error("the link is truncated or corrupted: copy it again in full")]
     Corrupt,
-    /// The state inflated but its checksum does not match: characters were changed.
-    #[error("the link is corrupted (its checksum does not match, some characters were changed): copy it again in full")]
+    /// The checksum does not match: characters were changed, or (version 4, whose
+    /// bytes are checked before they are inflated) cut off.
+    #[error("the link is corrupted (its checksum does not match: characters were changed or cut off): copy it again in full")]
     Checksum,
     /// Inflated state over [`MAX_INFLATED`].
     #[error("the link expands to more than {} KB; it was not opened", MAX_INFLATED / 1024)]
@@ -226,7 +234,7 @@ pub enum LinkError {
 /// Encodes a state as the payload that follows `#s=`.
 pub fn encode(state: &State) -> String {
     let json = json_of(state);
-    payload(&json, &miniz_oxide::deflate::compress_to_vec(&json, 9))
+    payload(&miniz_oxide::deflate::compress_to_vec(&json, 9))
 }
 
 /// The JSON of a state, as a payload carries it (deflated).
@@ -236,15 +244,17 @@ pub fn json_of(state: &State) -> Vec<u8> {
     serde_json::to_vec(state).unwrap_or_else(|_| b"{}".to_vec())
 }
 
-/// The payload of a state's JSON `json` given its raw deflate stream (RFC 1951) made by
+/// The payload of a state given the raw deflate stream of its JSON (RFC 1951) made by
 /// any compressor: [`encode`] uses miniz_oxide, the web page the browser's own
 /// `CompressionStream` (so the page ships no compressor). Links of the same state may
 /// differ in bytes between compressors; they decode to the same state.
-pub fn payload(json: &[u8], deflated: &[u8]) -> String {
+/// The checksum is of the link's own bytes (version 4), so the JSON is not needed.
+pub fn payload(deflated: &[u8]) -> String {
     let mut bytes = Vec::with_capacity(deflated.len() + 5);
     bytes.push(VERSION);
     bytes.extend_from_slice(deflated);
-    bytes.extend(adler32(json).to_be_bytes());
+    let sum = crc32(&bytes);
+    bytes.extend(sum.to_be_bytes());
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
@@ -275,7 +285,7 @@ pub struct Unpacked {
     /// The raw deflate stream (RFC 1951) of the state's JSON.
     pub deflated: Vec<u8>,
     /// The Adler-32 of the JSON that a version-2 or -3 link carries; `None` for
-    /// version 1.
+    /// version 1, and for version 4, whose CRC-32 [`unpack`] has checked.
     pub checksum: Option<u32>,
 }
 
@@ -299,12 +309,13 @@ impl From<InflateError> for LinkError {
 }
 
 /// The first step of [`decode`], everything before inflating: the caps, base64, the
-/// version byte and (versions 2 and 3) the checksum at the end.
+/// version byte, the checksum at the end (versions 2 to 4) and version 4's check of it.
 ///
 /// # Errors
 /// [`LinkError::Empty`], [`LinkError::TooLong`], [`LinkError::Base64`],
-/// [`LinkError::FutureVersion`], [`LinkError::UnknownVersion`], or
-/// [`LinkError::Corrupt`] when no deflate stream can be there.
+/// [`LinkError::FutureVersion`], [`LinkError::UnknownVersion`],
+/// [`LinkError::Corrupt`] when no deflate stream can be there, or
+/// [`LinkError::Checksum`] for a version-4 link whose bytes were changed.
 pub fn unpack(payload: &str) -> Result<Unpacked, LinkError> {
     let payload = payload.trim();
     if payload.is_empty() {
@@ -330,7 +341,7 @@ pub fn unpack(payload: &str) -> Result<Unpacked, LinkError> {
                 checksum: None,
             })
         }
-        2 | 3 => {
+        2..=4 => {
             // The version byte, then at least nothing, then the four checksum bytes.
             let split = bytes
                 .len()
@@ -341,11 +352,19 @@ pub fn unpack(payload: &str) -> Result<Unpacked, LinkError> {
             let checksum = <[u8; 4]>::try_from(sum.as_slice())
                 .map(u32::from_be_bytes)
                 .map_err(|_| LinkError::Corrupt)?;
+            let checksum = if version == 4 {
+                if checksum != crc32(&bytes) {
+                    return Err(LinkError::Checksum);
+                }
+                None
+            } else {
+                Some(checksum)
+            };
             bytes.remove(0);
             Ok(Unpacked {
                 version,
                 deflated: bytes,
-                checksum: Some(checksum),
+                checksum,
             })
         }
         v if v > VERSION => Err(LinkError::FutureVersion(v)),
@@ -384,6 +403,20 @@ pub fn finish(
         }
     }
     Ok(state)
+}
+
+/// CRC-32 (IEEE 802.3, reflected, as zlib's `crc32` and gzip's trailer), bit by bit:
+/// a link is at most 48 KB, and a table-driven crate would add its 1 to 16 KB of
+/// tables to the page for speed it does not need.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = (crc >> 1) ^ (0xEDB8_8320 & (crc & 1).wrapping_neg());
+        }
+    }
+    !crc
 }
 
 fn adler32(bytes: &[u8]) -> u32 {
@@ -460,7 +493,7 @@ mod tests {
         let s = sample();
         let json = json_of(&s);
         for level in [0, 1, 6] {
-            let p = payload(&json, &miniz_oxide::deflate::compress_to_vec(&json, level));
+            let p = payload(&miniz_oxide::deflate::compress_to_vec(&json, level));
             assert_eq!(decode(&p).unwrap(), s, "level {level}");
             assert_eq!(
                 link_to("https://h/p/#old", &p),
@@ -471,11 +504,35 @@ mod tests {
             link("https://h/p/", &s),
             format!("https://h/p/#s={}", encode(&s))
         );
-        // The checksum is of the JSON, whichever compressor made the stream.
-        let mut other = json.clone();
-        other.push(b' ');
-        let p = payload(&other, &miniz_oxide::deflate::compress_to_vec(&json, 6));
-        assert!(matches!(decode(&p), Err(LinkError::Checksum)));
+    }
+
+    /// Version 4's CRC-32 is of the bytes the link carries: every single bit flipped
+    /// after the version byte (in the deflate stream or the checksum) is refused as a
+    /// changed link, before anything is inflated.
+    #[test]
+    fn every_flipped_bit_is_a_checksum_error() {
+        let bytes = URL_SAFE_NO_PAD.decode(encode(&sample())).unwrap();
+        assert_eq!(bytes[0], 4);
+        for bit in 8..bytes.len() * 8 {
+            let mut b = bytes.clone();
+            b[bit / 8] ^= 1 << (bit % 8);
+            assert_eq!(
+                decode(&URL_SAFE_NO_PAD.encode(&b)),
+                Err(LinkError::Checksum),
+                "bit {bit}"
+            );
+        }
+    }
+
+    /// The CRC-32 of zlib, gzip and PNG (the standard check value, and an empty input).
+    #[test]
+    fn crc32_is_the_standard_one() {
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+        assert_eq!(crc32(b""), 0);
+        assert_eq!(
+            crc32(b"The quick brown fox jumps over the lazy dog"),
+            0x414F_A339
+        );
     }
 
     #[test]
@@ -484,7 +541,11 @@ mod tests {
         let cases: Vec<(String, LinkError)> = vec![
             (String::new(), LinkError::Empty),
             ("!!!!".into(), LinkError::Base64),
-            (good[..4 * (good.len() / 8)].to_string(), LinkError::Corrupt),
+            // Cut: version 4 checks its CRC before inflating.
+            (
+                good[..4 * (good.len() / 8)].to_string(),
+                LinkError::Checksum,
+            ),
             (
                 URL_SAFE_NO_PAD.encode([9u8, 1, 2]),
                 LinkError::FutureVersion(9),
@@ -562,7 +623,7 @@ mod tests {
     }
 
     /// The two steps the page runs around the browser's inflater give what [`decode`]
-    /// gives, for both versions, good links and bad.
+    /// gives, for every version, good links and bad.
     #[test]
     fn unpack_then_finish_is_decode() {
         let s = sample();
@@ -571,7 +632,11 @@ mod tests {
         let mut v1 = vec![1u8];
         v1.extend(&deflated);
         let v1 = URL_SAFE_NO_PAD.encode(v1);
-        let v2 = encode(&s);
+        let mut v2 = vec![2u8];
+        v2.extend(&deflated);
+        v2.extend(adler32(&json).to_be_bytes());
+        let v2 = URL_SAFE_NO_PAD.encode(v2);
+        let v4 = encode(&s);
 
         let u = unpack(&v1).unwrap();
         assert_eq!(u.deflated, deflated);
@@ -579,6 +644,9 @@ mod tests {
         let u = unpack(&v2).unwrap();
         assert_eq!(u.deflated, deflated);
         assert_eq!(u.checksum, Some(adler32(&json)));
+        let u = unpack(&v4).unwrap();
+        assert_eq!((u.version, u.checksum), (4, None));
+        assert_eq!(u.deflated, deflated);
 
         let mut bomb = vec![1u8];
         bomb.extend(miniz_oxide::deflate::compress_to_vec(
@@ -589,13 +657,17 @@ mod tests {
         let payloads = [
             v1.clone(),
             v2.clone(),
+            v4.clone(),
             format!("  {v2}==\n"),
+            format!("  {v4}==\n"),
+            format!("{}A", &v4[..v4.len() - 1]),
             String::new(),
             "!!!!".into(),
             good[..4 * (good.len() / 8)].to_string(),
             URL_SAFE_NO_PAD.encode([2u8]),
             URL_SAFE_NO_PAD.encode([2u8, 1, 2, 3]),
             URL_SAFE_NO_PAD.encode([2u8, 1, 2, 3, 4]),
+            URL_SAFE_NO_PAD.encode([4u8, 1, 2, 3, 4]),
             URL_SAFE_NO_PAD.encode([1u8]),
             URL_SAFE_NO_PAD.encode([9u8, 1, 2]),
             URL_SAFE_NO_PAD.encode([0u8, 1, 2]),
@@ -653,7 +725,7 @@ mod tests {
         let json = json_of(&s);
         let deflated = miniz_oxide::deflate::compress_to_vec(&json, 9);
         assert_eq!(decode(&encode(&s)).unwrap(), s);
-        assert_eq!(URL_SAFE_NO_PAD.decode(encode(&s)).unwrap()[0], 3);
+        assert_eq!(URL_SAFE_NO_PAD.decode(encode(&s)).unwrap()[0], VERSION);
         for version in [1u8, 2] {
             let mut bytes = vec![version];
             bytes.extend(&deflated);

@@ -1,6 +1,6 @@
 //! Golden permalinks of every released format version (1: deflate; 2: deflate and an
 //! Adler-32 of the state; 3: version 2's layout, states with a family view and sweep
-//! settings). Links are shared and bookmarked, so these payloads must
+//! settings; 4: version 3's states, a CRC-32 of the link's bytes instead). Links are shared and bookmarked, so these payloads must
 //! open to exactly these states forever: if a change to `State`, its serde attributes
 //! or the codec breaks one, the change needs a new format version (and the readers of
 //! the old ones kept), not a new golden string.
@@ -53,6 +53,16 @@ const FAMILY_V3: &str = "A1WOSwrCQBBErxJ63Ur8JMKs9RQq0iZtDMxHJiMYQsBzuPEAHkFX8UI
 const FAMILY_DEFAULT_V3: &str = "A0WMwQrCMBBE_2XOQaLoJd8SkLRdayHJyu4KSum_u9WDt3kzj1lh9DIktEAiuR9jjCEeLrmffumcOwIamSyjay6xeKFjqeRcnsb7zhPVP1ZWdao8OwzMpiblgfR9hxJNngNupS31jbRC70X2EgNZuc7Ytg_anC84";
 /// Every sweep setting, with edge-case floats.
 const SWEEP_V3: &str = "A1WP3W6DMAyF38W3y5DTQGh5lklVAK9DChglRp1U9d3ndFt_chN_Ts459gWEvgU6mA2lZNaQwpw_FkuNwaoxlvw_1IXaQl7J_REYmEnSNKiFGnDSRh5CJOWwCZd3Hik-MHLOSpFPCj2zZElhhc4iomqJRq21OBNp9wKJz-X_L9_lX1tPJet2HzVAAnRYIar0M_Kaj6v2b-tA5yt17rfxRLqprdpD6w_Ounrvd842Lb053D_LMg286BgNvbtdbWCTKU45yMRLCXH4eurr9Qe6UmJS";
+
+// Version 4 (a CRC-32 of the link's bytes): the same states.
+
+const PLAIN_V4: &str = "BEWMQQqAMAwE_5JzkSp68S29VBtEaBtJIgji34168LazO-wJiofCCMUhc6it9975Zgi1-1IfKjgoqLzOpplEbIXMMaNx3JWenRLmHzOJGGVaDCYiFeW4wfi-gyAmy9cNyLoV_g";
+const FULL_V4: &str = "BFVQ24oTQRD9laZEUOyMfZ2ZDItP-hWZGHo75WRgLqGnI6sh4Hfogz4JIrLgg6ArLOz8ipdH_QRr1iWw9VLUOVDnsoeIZxEK-HNxOdQvsYzOe3a3DGUnUZexhMxyW8IEqKdSlTEX1-wd1rnx_Dmyq4_j92489-OX9fjh6oL9_PT-x9d3v958_v3tkv19-_oVO3k4-FBv46OTm-0aDPGevH8kWFky0uiAg--bXdsNUOxh8gOF4IAh9AEKyaHt19is_hOKQxX63RYKzWGDzXrV7yiJORxxSNmTznOWssfo6XeLMdSecMq4C86_IGzw5IagLQaPXYQbDULiJiDOAlZ1Pxlr-oFcQVN36ALd0YUKSU8kWtwew-G07-MQgyMTylKCAXFNAXJj0swYkelMzK2VqbQcntVnE7lYQOXa1gGXOKOXS76AU4xuVQGfieT6bgVwS6wyyyUH1_nN1MseWvqdZPMsnWupTZ4qLW2GD7TIj-WpRJGTTOc2p6WENJNKfrtSqbSxaZbPE3E4_AO8xPk0";
+const PRESET_V4: &str = "BCWOSw6DMAxE7-I1RfTDJrdJg0srJTiyXbUS4u5MwKuZ8fjJKzn_nQJRR4VdPwmaVUURWIqZ4ePXpe1l4gxb5cd6eWU5SlnMEGaZYTzqzMAN_W3s6Cni5horAtCYp0NUZWslWorjJi7pDVJYqVB4jEObHrXzC6Du123bAV5qr7w";
+const EMPTY_OBJECT_V4: &str = "BEXLsQqAQAwD0H_p7HCu9zfnXRGhEmkrCOK_Gye3vITcknqlVJFJdk3fOrO6w1lEb6Z0OxPfjqH20xBBGVZiATLS2yF1LqXwqzqYnxdN_piM";
+const FAMILY_V4: &str = "BFWOSwrCQBBErxJ63Ur8JMKs9RQq0iZtDMxHJiMYQsBzuPEAHkFX8UIewQ4I6rKqq15XA4FPARQYl7NGg-z9ys45GziraxxxgvEw-XNScaYrm0YLm2GURnL65KYSBATDwZeZMIXlvBhVRppF0zG4_t6_-krtqkqUdoWIQL5g2RMPJwnC1rlQBU8HUOM4FhBzDmqGsCNT6hpUA_syz9mCWsLvICG9rpdz1N2ej-4Oa6nuyfdl2HKgTYEFGUPQtm_Nfkr2";
+const FAMILY_DEFAULT_V4: &str = "BEWMwQrCMBBE_2XOQaLoJd8SkLRdayHJyu4KSum_u9WDt3kzj1lh9DIktEAiuR9jjCEeLrmffumcOwIamSyjay6xeKFjqeRcnsb7zhPVP1ZWdao8OwzMpiblgfR9hxJNngNupS31jbRC70X2EgNZuc7Ytg-fcgmE";
+const SWEEP_V4: &str = "BFWP3W6DMAyF38W3y5DTQGh5lklVAK9DChglRp1U9d3ndFt_chN_Ts459gWEvgU6mA2lZNaQwpw_FkuNwaoxlvw_1IXaQl7J_REYmEnSNKiFGnDSRh5CJOWwCZd3Hik-MHLOSpFPCj2zZElhhc4iomqJRq21OBNp9wKJz-X_L9_lX1tPJet2HzVAAnRYIar0M_Kaj6v2b-tA5yt17rfxRLqprdpD6w_Ounrvd842Lb053D_LMg286BgNvbtdbWCTKU45yMRLCXH4eurr9QcWJkl5";
 
 fn family() -> State {
     State {
@@ -187,6 +197,13 @@ fn golden_links_decode_to_their_states() {
         ("family v3", FAMILY_V3, family()),
         ("family default v3", FAMILY_DEFAULT_V3, family_default()),
         ("sweep v3", SWEEP_V3, sweep()),
+        ("plain v4", PLAIN_V4, plain()),
+        ("full v4", FULL_V4, full()),
+        ("preset v4", PRESET_V4, preset()),
+        ("empty object v4", EMPTY_OBJECT_V4, State::default()),
+        ("family v4", FAMILY_V4, family()),
+        ("family default v4", FAMILY_DEFAULT_V4, family_default()),
+        ("sweep v4", SWEEP_V4, sweep()),
     ] {
         let got = decode(payload).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(got, want, "{name}");
@@ -195,19 +212,26 @@ fn golden_links_decode_to_their_states() {
         assert_eq!(decode(&encode(&want)).unwrap(), want, "{name}: re-encoded");
     }
     // The edge floats survive bit for bit (-0.0 is not 0.0, the subnormal is kept).
-    for payload in [FULL, FULL_V2, FULL_V3] {
+    for payload in [FULL, FULL_V2, FULL_V3, FULL_V4] {
         let f = decode(payload).unwrap();
         assert_eq!(f.fixed[1].1.to_bits(), (-0.0f64).to_bits());
         assert_eq!(f.fixed[2].1.to_bits(), 5e-324f64.to_bits());
         assert_eq!(f.target.unwrap().to_bits(), (0.1f64 + 0.2).to_bits());
     }
-    // Today's links are version 3.
-    assert!(encode(&plain()).starts_with('A') && decode(&encode(&plain())).is_ok());
-    assert_eq!(
-        encode(&plain()).as_bytes()[1],
-        PLAIN_V3.as_bytes()[1],
-        "version byte"
-    );
+    // Today's links are version 4.
+    assert!(encode(&plain()).starts_with("BE") && decode(&encode(&plain())).is_ok());
+}
+
+/// A version-4 link written by another implementation (`payloadV4` of the browser
+/// tests' harness: Node's zlib and its own CRC-32) opens here.
+#[test]
+fn a_version_4_link_from_another_writer_opens() {
+    let js = "BKtWKkmtKFGyUsrVSS0qiskzNDAw0DHQM43JM4KwTGLyTCAsY-OYPKVaAMdSQVs";
+    let want = State {
+        text: "m,err\n1000,0.5\n2000,0.4\n4000,0.33\n".into(),
+        ..State::default()
+    };
+    assert_eq!(decode(js).unwrap(), want);
 }
 
 #[test]
@@ -262,7 +286,7 @@ fn bad_links_fail_with_the_right_error() {
             "AUWMQQqAMAwE_21zkSp68S29VBtEaBtJIgji34168LazO-wJiofCCMUhc6it9975Zgi1-1IfKjgoqLzOpplEbIXMMaNx3JWenRLmHzOJGGVaDCYiFeW4wfi-gyAmy9cN".into(),
             LinkError::Corrupt,
         ),
-        // Versions: 0 was never issued; 2 and 255 come from a newer Scalefit.
+        // Versions: 0 was never issued; 5 and 255 come from a newer Scalefit.
         ("version 0", "AKuuBQA".into(), LinkError::UnknownVersion(0)),
         ("version 0 alone", "AA".into(), LinkError::UnknownVersion(0)),
         (
@@ -270,7 +294,7 @@ fn bad_links_fail_with_the_right_error() {
             format!("AE{}", &PLAIN[2..]),
             LinkError::UnknownVersion(0),
         ),
-        ("version 4", "BKuuBQA".into(), LinkError::FutureVersion(4)),
+        ("version 5", "BauuBQA".into(), LinkError::FutureVersion(5)),
         ("version 255", "_6uuBQA".into(), LinkError::FutureVersion(255)),
         // Version 1 with nothing after it.
         ("version byte only", "AQ".into(), LinkError::Corrupt),
@@ -296,6 +320,30 @@ fn bad_links_fail_with_the_right_error() {
         (
             "v2 body changed",
             format!("{}Q{}", &PLAIN_V2[..60], &PLAIN_V2[61..]),
+            LinkError::Checksum,
+        ),
+        // Version 4: its CRC-32 is checked before inflating, so a changed or cut
+        // link is a checksum error wherever the damage is.
+        ("v4 without checksum", "BKuuBQA".into(), LinkError::Checksum),
+        ("v4 version byte only", "BA".into(), LinkError::Corrupt),
+        (
+            "v4 truncated at a 4-character boundary",
+            PLAIN_V4[..4 * (PLAIN_V4.len() / 4) - 4].into(),
+            LinkError::Checksum,
+        ),
+        (
+            "v4 checksum changed",
+            format!("{}A", &PLAIN_V4[..PLAIN_V4.len() - 1]),
+            LinkError::Checksum,
+        ),
+        (
+            "v4 body changed",
+            format!("{}Q{}", &PLAIN_V4[..60], &PLAIN_V4[61..]),
+            LinkError::Checksum,
+        ),
+        (
+            "v4 first deflate byte changed",
+            format!("BF{}", &PLAIN_V4[2..]),
             LinkError::Checksum,
         ),
         (
@@ -367,19 +415,19 @@ fn json_of_the_wrong_shape_is_a_schema_error() {
     }
 }
 
-/// Prints the version-3 goldens (run with `--ignored --nocapture` when adding one;
-/// `EMPTY_OBJECT_V3` is the JSON `{}` by hand, as in the older versions).
+/// Prints the version-4 goldens (run with `--ignored --nocapture` when adding one).
+/// The version-3 ones were printed the same way by the encoder of that version.
 #[test]
 #[ignore]
-fn print_v3() {
+fn print_v4() {
     for (name, s) in [
-        ("PLAIN_V3", plain()),
-        ("FULL_V3", full()),
-        ("PRESET_V3", preset()),
-        ("EMPTY_OBJECT_V3", State::default()),
-        ("FAMILY_V3", family()),
-        ("FAMILY_DEFAULT_V3", family_default()),
-        ("SWEEP_V3", sweep()),
+        ("PLAIN_V4", plain()),
+        ("FULL_V4", full()),
+        ("PRESET_V4", preset()),
+        ("EMPTY_OBJECT_V4", State::default()),
+        ("FAMILY_V4", family()),
+        ("FAMILY_DEFAULT_V4", family_default()),
+        ("SWEEP_V4", sweep()),
     ] {
         println!("{name}={}", encode(&s));
     }

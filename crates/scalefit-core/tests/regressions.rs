@@ -63,9 +63,8 @@ fn replay_saved_permalink_inputs() {
     // included (the seeds under `fuzz/corpus/permalink/seed-v3-*` start there).
     let json = br#"{"text":"x","family":{"hidden":["b"]},"sweep":{"rows":"sweep","budget":1e21}}"#;
     let deflated = miniz_oxide::deflate::compress_to_vec(json, 6);
-    let state =
-        scalefit_core::permalink::decode(&scalefit_core::permalink::payload(json, &deflated))
-            .expect("a version-3 link with a family view and sweep settings decodes");
+    let state = scalefit_core::permalink::decode(&scalefit_core::permalink::payload(&deflated))
+        .expect("a version-4 link with a family view and sweep settings decodes");
     assert_eq!(state.sweep.and_then(|s| s.budget), Some(1e21));
     let mut input = vec![3u8];
     input.extend_from_slice(json);

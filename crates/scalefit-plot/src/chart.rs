@@ -488,8 +488,26 @@ impl<'a> Chart<'a> {
             color.stroke_width(self.theme.px(LINE_WIDTH))
         };
         let r = self.theme.px(POINT_RADIUS);
+        // A marker on the pixel of one already drawn would change nothing to be seen: a
+        // 10,000-point paste lands on a few thousand pixels, each drawn once (one bit
+        // per pixel of the frame, which `at` pins every marker onto).
+        let f = &self.frame;
+        let width = usize::try_from(f.plot_right - f.plot_left + 2).unwrap_or(0);
+        let height = usize::try_from(f.plot_bottom - f.plot_top + 2).unwrap_or(0);
+        let mut drawn = vec![0u64; (width * height).div_ceil(64)];
         for &p in points {
-            self.c.circle(self.at(p), r, &style)?;
+            let at = self.at(p);
+            let x = usize::try_from(at.0 - f.plot_left).unwrap_or(0);
+            let y = usize::try_from(at.1 - f.plot_top).unwrap_or(0);
+            let i = y * width + x;
+            if let Some(word) = drawn.get_mut(i / 64) {
+                let bit = 1u64 << (i % 64);
+                if *word & bit != 0 {
+                    continue;
+                }
+                *word |= bit;
+            }
+            self.c.circle(at, r, &style)?;
         }
         self.label(label, Glyph::Circle(style));
         Ok(())
