@@ -434,6 +434,44 @@ mod tests {
         assert!(a.backtest.as_ref().unwrap().mean_abs_relative_error < 0.05);
     }
 
+    /// Under linear loss an error of 0 is a valid measurement; held out, it has no
+    /// relative error, so the backtest leaves it out instead of reporting infinity.
+    #[test]
+    fn a_held_out_error_of_zero_is_left_out_of_the_backtest() {
+        let p = pts(|m| 2.0 * m.powf(-0.4) + 0.05, 12);
+        let m_last = 1e3 * 2f64.powi(12);
+        let held: Vec<Point> = [
+            (m_last, 0.0),
+            (2.0 * m_last, 2.0 * (2.0 * m_last).powf(-0.4) + 0.05),
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, &(m, error))| Point {
+            line: 100 + i,
+            m,
+            error,
+            model_size: None,
+        })
+        .collect();
+        let a = analyze(
+            &p,
+            &held,
+            &AnalysisOptions {
+                fit: FitOptions {
+                    loss: Loss::Linear,
+                    ..Default::default()
+                },
+                bootstrap: 0,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let b = a.backtest.as_ref().unwrap();
+        assert_eq!(b.held_out.len(), 1, "{b:?}");
+        assert_eq!(b.held_out[0].m, 2.0 * m_last);
+        assert!(b.mean_abs_relative_error.is_finite() && b.mean_abs_relative_error < 0.05);
+    }
+
     #[test]
     fn predictions_are_the_fit_and_its_band() {
         let p = pts(|m| 2.0 * m.powf(-0.4) + 0.05, 12);
