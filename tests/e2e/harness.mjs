@@ -496,24 +496,15 @@ export function adler32(buf) {
   return ((b << 16) | a) >>> 0;
 }
 
-/** CRC-32 of a byte buffer (zlib's and gzip's; version-4 links end with it). */
-export function crc32(buf) {
-  let c = ~0;
-  for (const x of buf) {
-    c ^= x;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-  }
-  return ~c >>> 0;
-}
-
 /**
  * `#s=` payload of format version 4: base64url(4 ++ deflate-raw(JSON) ++ CRC-32 of the
- * bytes before it, big endian). `edit(bytes)` may alter the bytes after the checksum.
+ * bytes before it, big endian; Node's own `zlib.crc32`, so the core's CRC is checked
+ * against another implementation). `edit(bytes)` may alter the bytes after the checksum.
  */
 export function payloadV4(state, { edit = null } = {}) {
   const head = Buffer.concat([Buffer.from([4]), zlib.deflateRawSync(Buffer.from(JSON.stringify(state)), { level: 9 })]);
   const sum = Buffer.alloc(4);
-  sum.writeUInt32BE(crc32(head));
+  sum.writeUInt32BE(zlib.crc32(head));
   const bytes = Buffer.concat([head, sum]);
   if (edit) edit(bytes);
   return b64url(bytes);

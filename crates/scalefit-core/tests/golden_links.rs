@@ -223,7 +223,7 @@ fn golden_links_decode_to_their_states() {
 }
 
 /// A version-4 link written by another implementation (`payloadV4` of the browser
-/// tests' harness: Node's zlib and its own CRC-32) opens here.
+/// tests' harness: Node's zlib for the deflate stream and the CRC-32) opens here.
 #[test]
 fn a_version_4_link_from_another_writer_opens() {
     let js = "BKtWKkmtKFGyUsrVSS0qiskzNDAw0DHQM43JM4KwTGLyTCAsY-OYPKVaAMdSQVs";
